@@ -116,6 +116,14 @@ def init_app(app) -> None:
 
     babel.domain_instance = CatalogDomain()
 
+    @app.template_filter("list_format")
+    def _list_format(items) -> str:
+        """Join words as the language does: "a, b and c", "a، b و c", "a、b 和 c"."""
+        from babel.lists import format_list
+
+        locale = get_locale() or DEFAULT_LOCALE
+        return format_list([str(item) for item in items], locale=locale)
+
     @app.context_processor
     def _locale_context():
         code = current_code()
