@@ -21,6 +21,11 @@ PASSWORD = "correct horse battery"
 _emails = count(1)
 
 
+def pytest_report_header(config):
+    engine = TEST_DATABASE_URL.split(":")[0] if TEST_DATABASE_URL else "sqlite"
+    return f"database: {engine} (set TEST_DATABASE_URL to run on PostgreSQL)"
+
+
 # Database -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

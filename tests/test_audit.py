@@ -48,6 +48,16 @@ def test_entry_records_who_what_when_where_and_why(app, client, login_as, create
     assert event.reason == "duplicate account" and event.ip == "192.0.2.44" and event.at is not None
 
 
+def test_entries_about_the_signed_in_person_name_their_type(app, client, login_as):
+    from lms.core.roles import Role
+
+    user = login_as(Role.TRAINEE)
+    client.submit("/language", {"locale": "es", "next": "/"})
+    with app.app_context():
+        event = db_event(db_session(), "account.profile_updated")
+    assert (event.object_type, event.object_id) == ("User", str(user.id))
+
+
 def db_session():
     from lms.extensions import db
 

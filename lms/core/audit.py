@@ -41,6 +41,7 @@ def record(action: str, obj=None, *, reason: str | None = None, actor=None, **da
     """Add an audit row to the current transaction (committed with the request's work)."""
     if actor is None and has_request_context() and current_user and current_user.is_authenticated:
         actor = current_user
+    obj = _unproxied(obj)
     event_row = AuditEvent(
         at=now(),
         actor_id=getattr(actor, "id", None),
@@ -53,6 +54,12 @@ def record(action: str, obj=None, *, reason: str | None = None, actor=None, **da
     )
     db.session.add(event_row)
     return event_row
+
+
+def _unproxied(obj):
+    """The object behind a proxy such as ``current_user``, so the log names its real type."""
+    get = getattr(obj, "_get_current_object", None)
+    return get() if get is not None else obj
 
 
 @event.listens_for(Session, "before_flush")

@@ -1,0 +1,162 @@
+"""Request throughput and latency of the platform's pages, beside a bare Flask endpoint.
+
+    make bench            # or: .venv/bin/python bench/run.py --requests 1000 --concurrency 4
+
+Each scenario is measured against the same baseline in the same run (these machines are
+noisy): a bare Flask "ok" served the same way. Results print as a Markdown table and are
+saved to bench/results/latest.json.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(kind: str, instance: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    proc = subprocess.Popen([PYTHON, str(ROOT / "bench" / "serve.py"), kind, str(port), instance], cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{kind} server did not start")
+
+
+def request(port: int, path: str, cookie: str | None = None, method: str = "GET", body: str | None = None,
+            headers: dict | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    all_headers = dict(headers or {})
+    if cookie:
+        all_headers["Cookie"] = cookie
+    conn.request(method, path, body=body, headers=all_headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response, data
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    response, page = request(port, "/login")
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    token = re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
+    from urllib.parse import urlencode
+
+    body = urlencode({"csrf_token": token, "email": email, "password": password})
+    response, _ = request(port, "/login", cookie, "POST", body, {"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status == 302, response.status
+    return response.getheader("Set-Cookie").split(";")[0]
+
+
+def measure(port: int, path: str, cookie: str | None, total: int, concurrency: int) -> dict:
+    for _ in range(min(50, total)):
+        request(port, path, cookie)
+    latencies: list[float] = []
+    lock = threading.Lock()
+    errors = []
+
+    def worker(count: int):
+        mine = []
+        for _ in range(count):
+            started = time.perf_counter()
+            response, _ = request(port, path, cookie)
+            mine.append(time.perf_counter() - started)
+            if response.status != 200:
+                errors.append(response.status)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(total // concurrency,)) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(f"{path}: {len(errors)} non-200 answers, e.g. {errors[0]}")
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+    }
+
+
+SCENARIOS = [
+    ("health check (database ping)", "/healthz", None),
+    ("sign-in page (anonymous render)", "/login", None),
+    ("trainee dashboard (signed in)", "/trainee/", "trainee@example.org"),
+    ("staff dashboard (signed in, audit query)", "/admin/", "admin@example.org"),
+    ("JSON: /api/v1/me (signed in)", "/api/v1/me", "trainee@example.org"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as instance:
+        env_cmd = [PYTHON, "-m", "flask", "--app", "wsgi"]
+        env = {"LMS_INSTANCE_PATH": instance, "LMS_DEMO_MODE": "1", "PATH": "/usr/bin:/bin"}
+        subprocess.run([*env_cmd, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run([*env_cmd, "demo", "seed"], cwd=ROOT, env=env, check=True, capture_output=True)
+        bare, bare_port = start("bare", instance)
+        app, app_port = start("app", instance)
+        try:
+            from lms.demo import DEMO_PASSWORD
+
+            cookies = {email: sign_in(app_port, email, DEMO_PASSWORD)
+                       for email in {s[2] for s in SCENARIOS if s[2]}}
+            rows = []
+            for label, path, who in SCENARIOS:
+                baseline = measure(bare_port, "/", None, args.requests, args.concurrency)
+                result = measure(app_port, path, cookies.get(who), args.requests, args.concurrency)
+                rows.append({"scenario": label, "path": path, "app": result, "baseline": baseline,
+                             "relative_throughput": result["rps"] / baseline["rps"]})
+        finally:
+            for proc in (bare, app):
+                proc.terminate()
+                proc.wait()
+
+    print(f"\n{args.requests} requests per scenario, {args.concurrency} concurrent clients, "
+          "Werkzeug threaded server, SQLite (WAL)\n")
+    print("| scenario | app req/s | app p50 ms | app p95 ms | bare Flask req/s | app / bare |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for row in rows:
+        a, b = row["app"], row["baseline"]
+        print(f"| {row['scenario']} | {a['rps']:.0f} | {a['p50_ms']:.1f} | {a['p95_ms']:.1f} | "
+              f"{b['rps']:.0f} | {row['relative_throughput']:.2f} |")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps({"args": vars(args), "rows": rows}, indent=2))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

@@ -1,0 +1,120 @@
+"""In a real browser: each demo role signs in and sees its home page, in English and in Arabic.
+
+Needs Debian's Chromium at /usr/bin/chromium (`apt-get install -y chromium`); without it these
+tests skip and say so. Screenshots are written to build/screenshots/.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"no Chromium at {CHROMIUM}: run `apt-get install -y chromium` to enable browser tests"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The application as `make run` serves it: migrated SQLite file, demo accounts, a real HTTP server."""
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from lms import create_app
+    from lms.demo import seed
+
+    folder = tmp_path_factory.mktemp("served")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'lms.db'}", "DEMO_MODE": True,
+                      "SECRET_KEY": "browser-test", "MAIL_OUTBOX_DIR": str(folder / "outbox")})
+    with app.app_context():
+        upgrade()
+        seed()
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()
+
+
+DEMO_HOMES = [
+    ("trainee@example.org", "/trainee/"),
+    ("provider@example.org", "/provider/"),
+    ("proctor@example.org", "/proctor/"),
+    ("admin@example.org", "/admin/"),
+]
+
+
+@pytest.mark.parametrize("email, home", DEMO_HOMES, ids=[h.strip("/") for _, h in DEMO_HOMES])
+def test_demo_role_signs_in_and_sees_home_in_english_and_arabic(server, browser, email, home):
+    from lms.demo import DEMO_PASSWORD
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    page.goto(server + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url(server + home)
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    role = home.strip("/")
+    page.screenshot(path=str(SHOTS / f"{role}-en.png"), full_page=True)
+
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_url(server + home)
+    html = page.locator("html")
+    assert html.get_attribute("lang") == "ar" and html.get_attribute("dir") == "rtl"
+    # The layout mirrors: the site name now sits at the right-hand edge.
+    brand = page.locator(".brand").bounding_box()
+    assert brand["x"] > 1280 / 2
+    page.screenshot(path=str(SHOTS / f"{role}-ar.png"), full_page=True)
+    assert errors == []  # no script errors, no CSP violations
+    context.close()
+
+
+def test_keyboard_user_can_skip_to_content(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "/login")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    context.close()
+
+
+def test_phone_width_has_no_horizontal_scroll(server, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    for path in ("/", "/login", "/register"):
+        page.goto(server + path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+    page.screenshot(path=str(SHOTS / "register-phone.png"), full_page=True)
+    context.close()
