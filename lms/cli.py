@@ -16,6 +16,50 @@ POT = TRANSLATIONS / "messages.pot"
 demo = AppGroup("demo", help="Demo data for local use.")
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
 accounts = AppGroup("accounts", help="Manage accounts from the command line.")
+content = AppGroup("content", help="Validate and describe the course content in courses/.")
+COURSES = ROOT / "courses"
+
+
+def _load_content(only: str | None = None):
+    from .catalog.loader import ContentInvalid, load_course, load_courses
+    from .core.policy import settings
+
+    try:
+        if only:
+            return [load_course(COURSES / only, settings())]
+        return load_courses(COURSES, settings())
+    except ContentInvalid as invalid:
+        for problem in invalid.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(invalid.problems)} problem(s) in the course content") from invalid
+
+
+@content.command("check")
+@click.option("--course", "only", help="Check one course folder only.")
+def content_check(only: str | None):
+    """Validate every course (exit 1 on any problem)."""
+    courses = _load_content(only)
+    for course in courses:
+        click.echo(f"{course.slug}: {course.kind}, {len(course.modules)} modules, {course.planned_minutes} minutes")
+    click.echo("content is valid")
+
+
+@content.command("summary")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def content_summary(as_json: bool):
+    """Describe every course: kind, minutes, languages, modules, lessons and questions."""
+    import json
+
+    courses = _load_content()
+    if as_json:
+        click.echo(json.dumps([c.summary_dict() for c in courses], ensure_ascii=False, indent=2))
+        return
+    for course in courses:
+        click.echo(f"{course.slug} ({course.kind}): {course.planned_minutes}/{course.required_minutes} min, "
+                   f"languages {', '.join(course.languages)}")
+        for module in course.modules:
+            click.echo(f"  {module.competency}: {module.title.get('en')} - {module.planned_minutes} min "
+                       f"(min {module.min_minutes}), {len(module.questions)} questions")
 
 
 @demo.command("seed")
@@ -123,5 +167,5 @@ def create_admin(email: str, name: str, password: str):
 
 
 def register(app) -> None:
-    for group in (demo, translate, accounts):
+    for group in (demo, translate, accounts, content):
         app.cli.add_command(group)
