@@ -118,3 +118,44 @@ def test_phone_width_has_no_horizontal_scroll(server, browser):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
     page.screenshot(path=str(SHOTS / "register-phone.png"), full_page=True)
     context.close()
+
+
+AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+             "resultTypes": ["violations"]}
+
+
+def _violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_RULES)
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_pages_pass_an_automated_wcag_audit(server, browser, locale):
+    """axe-core finds no WCAG 2.1 A/AA violation on the pages each role sees, in English and Arabic."""
+    pytest.importorskip("axe_playwright_python")
+    from lms.demo import DEMO_PASSWORD
+
+    context = browser.new_context()
+    context.add_cookies([{"name": "lms_locale", "value": locale, "url": server}])
+    page = context.new_page()
+    found = {}
+    for path in ("/", "/login", "/register", "/password/forgot", "/no-such-page"):
+        page.goto(server + path)
+        found[path] = _violations(page)
+    for email, home in DEMO_HOMES:
+        page.goto(server + "/login")
+        page.fill("#email", email)
+        page.fill("#password", DEMO_PASSWORD)
+        page.locator("main button[type=submit]").click()
+        page.wait_for_url(server + home)
+        paths = [home, "/account", "/account/password"]
+        if home == "/admin/":
+            paths += ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/providers", "/admin/audit"]
+        for path in paths:
+            page.goto(server + path)
+            found[f"{email} {path}"] = _violations(page)
+        page.locator("header form.inline-form button").click()
+    context.close()
+    assert {where: v for where, v in found.items() if v} == {}
