@@ -11,9 +11,10 @@ PORT   ?= 5000
 run: setup
 	LMS_DEMO_MODE=$${LMS_DEMO_MODE:-1} $(FLASK) run --host $(HOST) --port $(PORT)
 
-# Create or migrate the database, then add the demo accounts (again is harmless).
+# Create or migrate the database, load the shipped courses, add the demo accounts (again is harmless).
 setup: install translations
 	$(FLASK) db upgrade
+	$(FLASK) content load
 	LMS_DEMO_MODE=$${LMS_DEMO_MODE:-1} $(FLASK) demo seed
 
 test: install-dev translations

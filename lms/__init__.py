@@ -32,10 +32,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .accounts.blueprint import bp as accounts_bp
     from .admin.blueprint import bp as admin_bp
+    from .catalog.blueprint import bp as catalog_bp
     from .core.blueprint import bp as core_bp
     from .dashboards.blueprint import bp as dashboards_bp
 
-    for bp in (core_bp, accounts_bp, dashboards_bp, admin_bp):
+    for bp in (core_bp, accounts_bp, dashboards_bp, catalog_bp, admin_bp):
         app.register_blueprint(bp)
 
     from .accounts import auth

@@ -44,6 +44,18 @@ def content_check(only: str | None):
     click.echo("content is valid")
 
 
+@content.command("load")
+def content_load():
+    """Store the shipped courses in the database (unchanged courses are left alone)."""
+    from .catalog.services import load_shipped
+    from .extensions import db
+
+    results = load_shipped(_load_content())
+    db.session.commit()
+    for slug, action in results:
+        click.echo(f"{slug}: {action}")
+
+
 @content.command("summary")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def content_summary(as_json: bool):

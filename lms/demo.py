@@ -48,5 +48,8 @@ def seed() -> list[str]:
             user.grants.append(RoleGrant(role=role, provider_id=provider.id if role.needs_provider else None))
         db.session.add(user)
         created.append(account.email)
+    from .catalog.services import offer_latest_versions
+
+    offer_latest_versions(provider)  # the demo provider offers every shipped course
     db.session.commit()
     return created

@@ -34,6 +34,15 @@ ACCESS: dict[str, object] = {
     "dashboards.trainee": {Role.TRAINEE},
     "dashboards.provider": {Role.AUTHOR, Role.INSTRUCTOR},
     "dashboards.proctor": {Role.PROCTOR},
+    "catalog.offerings": PUBLIC,
+    "catalog.offering": PUBLIC,
+    "catalog.enrol": {Role.TRAINEE},
+    "catalog.course_home": {Role.TRAINEE},
+    "catalog.lesson": {Role.TRAINEE},
+    "catalog.heartbeat": {Role.TRAINEE},
+    "catalog.module": {Role.TRAINEE},
+    "catalog.submit_check": {Role.TRAINEE},
+    "catalog.save_reflection": {Role.TRAINEE},
     "admin.dashboard": STAFF,
     "admin.users": {Role.ADMIN},
     "admin.user_new": {Role.ADMIN},
@@ -53,7 +62,8 @@ def _routes(app):
 
 
 def _url(app, rule, user_id: int) -> str:
-    samples = {"user_id": user_id, "token": "not-a-valid-token", "filename": "css/app.css"}
+    samples = {"user_id": user_id, "token": "not-a-valid-token", "filename": "css/app.css",
+               "offering_id": 1, "enrollment_id": 1, "lesson_id": 1, "module_id": 1}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: samples[name] for name in rule.arguments})
 

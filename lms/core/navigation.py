@@ -44,4 +44,6 @@ def init_app(app) -> None:
     def _navigation_context():
         from flask_login import current_user
 
-        return {"dashboard_links": dashboards_for(current_user), "Role": Role}
+        from ..catalog.competencies import competency_name
+
+        return {"dashboard_links": dashboards_for(current_user), "Role": Role, "competency_name": competency_name}

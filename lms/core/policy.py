@@ -17,8 +17,12 @@ DEFAULTS: dict[str, object] = {
     "ce_minutes_per_cycle": 20 * 60,
     "ce_law_ethics_minutes": 6 * 60,
     "ce_cycle_years": 2,
-    # Self-paced seat time
-    "seat_time_cap_factor": 1.5,
+    # Self-paced seat time: a heartbeat about every 30 s while the page is visible and in use
+    "seat_time_cap_factor": 1.5,        # credited time per lesson <= planned minutes x this
+    "heartbeat_interval_seconds": 30,
+    "heartbeat_grace_seconds": 15,      # a beat may arrive this late and still count in full
+    "idle_after_seconds": 120,          # no interaction for this long: the page stops sending beats
+    "specialization_requires_core": True,
 }
 
 

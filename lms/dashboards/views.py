@@ -12,7 +12,19 @@ from .blueprint import bp
 @bp.route("/trainee/")
 @roles_required(Role.TRAINEE)
 def trainee():
-    return render_template("dashboards/trainee.html")
+    from sqlalchemy import func, select
+
+    from ..catalog.models import CreditEntry, Enrollment
+    from ..core.i18n import current_code
+    from ..extensions import db
+
+    enrollments = db.session.scalars(
+        select(Enrollment).where(Enrollment.user_id == current_user.id).order_by(Enrollment.enrolled_at.desc())).all()
+    credited = dict(db.session.execute(
+        select(CreditEntry.enrollment_id, func.sum(CreditEntry.seconds))
+        .where(CreditEntry.user_id == current_user.id).group_by(CreditEntry.enrollment_id)).all())
+    return render_template("dashboards/trainee.html", enrollments=enrollments, credited=credited,
+                           lang=current_code())
 
 
 @bp.route("/provider/")

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("catalog", __name__, template_folder="templates")
+
+from .views import learner, public  # noqa: E402,F401  (registers the routes)
