@@ -21,6 +21,9 @@ pytestmark = [
 ]
 
 
+server_app: dict = {}
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The application as `make run` serves it: migrated SQLite file, demo accounts, a real HTTP server."""
@@ -28,14 +31,21 @@ def server(tmp_path_factory):
     from werkzeug.serving import make_server
 
     from lms import create_app
+    from lms.catalog.loader import load_courses
+    from lms.catalog.services import load_shipped
+    from lms.core.policy import settings
     from lms.demo import seed
+    from lms.extensions import db
 
     folder = tmp_path_factory.mktemp("served")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'lms.db'}", "DEMO_MODE": True,
                       "SECRET_KEY": "browser-test", "MAIL_OUTBOX_DIR": str(folder / "outbox")})
     with app.app_context():
         upgrade()
+        load_shipped(load_courses(Path(__file__).resolve().parent.parent / "courses", settings()))
+        db.session.commit()
         seed()
+    server_app["app"] = app
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -153,9 +163,92 @@ def test_pages_pass_an_automated_wcag_audit(server, browser, locale):
         paths = [home, "/account", "/account/password"]
         if home == "/admin/":
             paths += ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/providers", "/admin/audit"]
+        if home == "/trainee/":
+            paths += ["/courses", "/courses/1"]
         for path in paths:
             page.goto(server + path)
             found[f"{email} {path}"] = _violations(page)
         page.locator("header form.inline-form button").click()
+    context.close()
+    assert {where: v for where, v in found.items() if v} == {}
+
+
+def _core_offering(app):
+    from sqlalchemy import select
+
+    from lms.catalog.models import Course, CourseVersion, Offering
+    from lms.extensions import db
+
+    with app.app_context():
+        offering = db.session.scalar(select(Offering).join(CourseVersion).join(Course)
+                                     .where(Course.slug == "core", Offering.language == "en"))
+        first = offering.version.modules[0]
+        return offering.id, first.id, {q.key: q.answer for q in first.questions}
+
+
+def test_trainee_takes_a_lesson_and_passes_a_knowledge_check(server, browser):
+    from lms.demo import DEMO_PASSWORD
+
+    offering_id, module_id, answers = _core_offering(server_app["app"])
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server + "/login")
+    page.fill("#email", "trainee@example.org")
+    page.fill("#password", DEMO_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(server + "/trainee/")
+
+    page.get_by_role("link", name="Find a course").click()
+    page.locator(f"a[href='/courses/{offering_id}']").first.click()
+    page.get_by_role("button", name="Enrol in this course").click()
+    page.wait_for_url("**/learn/*")
+    enrollment_url = page.url
+
+    # The first self-paced lesson: its text renders and the page starts the seat-time clock.
+    with page.expect_response(lambda r: r.url.endswith("/heartbeat") and r.request.method == "POST") as beat:
+        page.locator(".lesson-list a").first.click()
+    assert beat.value.status == 200 and beat.value.json()["replayed"] is False
+    assert len(page.locator("article.lesson-text").inner_text().split()) >= 600
+    assert page.locator("#seat-time").is_visible()
+    page.screenshot(path=str(SHOTS / "lesson-en.png"), full_page=False)
+
+    # Its knowledge check: every answer right.
+    page.goto(f"{enrollment_url}/modules/{module_id}")
+    for key, option in answers.items():
+        page.check(f"#q-{key}-{option}")
+    page.get_by_role("button", name="Check my answers").click()
+    assert "You passed with 100%" in page.locator("main").inner_text()
+    page.goto(enrollment_url)
+    assert page.locator(".badge").first.inner_text() == "Passed"
+    assert errors == []
+    context.close()
+
+
+def test_learning_pages_pass_the_wcag_audit(server, browser):
+    pytest.importorskip("axe_playwright_python")
+    from lms.demo import DEMO_PASSWORD
+
+    offering_id, module_id, _answers = _core_offering(server_app["app"])
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "/login")
+    page.fill("#email", "trainee@example.org")
+    page.fill("#password", DEMO_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(server + "/trainee/")
+    page.goto(f"{server}/courses/{offering_id}")
+    if page.get_by_role("button", name="Enrol in this course").count():
+        page.get_by_role("button", name="Enrol in this course").click()
+    else:
+        page.get_by_role("link", name="Continue this course").click()
+    page.wait_for_url("**/learn/*")
+    home = page.url
+    found = {"course home": _violations(page)}
+    page.locator(".lesson-list a").first.click()
+    found["lesson"] = _violations(page)
+    page.goto(f"{home}/modules/{module_id}")
+    found["module"] = _violations(page)
     context.close()
     assert {where: v for where, v in found.items() if v} == {}

@@ -38,34 +38,33 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+def _new_password_fields(label, repeat_label):
+    password = PasswordField(label, validators=[DataRequired(_l("Choose a password.")), long_enough])
+    confirm = PasswordField(repeat_label, validators=[
+        DataRequired(_l("Type the password again.")),
+        EqualTo("password", message=_l("The two passwords are not the same. Type them again."))])
+    return password, confirm
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = _new_password_fields(_l("New password"), _l("Repeat the new password"))
+
+
 class RegisterForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[
         DataRequired(_l("Enter your name.")), Length(max=200, message=_l("Use at most 200 characters."))])
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")), email_address])
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password.")), long_enough])
-    confirm = PasswordField(_l("Repeat the password"), validators=[
-        DataRequired(_l("Type the password again.")),
-        EqualTo("password", message=_l("The two passwords are not the same. Type them again."))])
+    password, confirm = _new_password_fields(_l("Password"), _l("Repeat the password"))
     locale = SelectField(_l("Preferred language"), choices=locale_choices, default="en")
 
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
-    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Choose a password.")), long_enough])
-    confirm = PasswordField(_l("Repeat the new password"), validators=[
-        DataRequired(_l("Type the password again.")),
-        EqualTo("password", message=_l("The two passwords are not the same. Type them again."))])
+    password, confirm = _new_password_fields(_l("New password"), _l("Repeat the new password"))
 
 
 class ResetRequestForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")), email_address])
-
-
-class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Choose a password.")), long_enough])
-    confirm = PasswordField(_l("Repeat the new password"), validators=[
-        DataRequired(_l("Type the password again.")),
-        EqualTo("password", message=_l("The two passwords are not the same. Type them again."))])
 
 
 class ProfileForm(FlaskForm):
