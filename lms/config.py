@@ -50,6 +50,7 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute; 30 per hour"
     LOGIN_LIMIT_PER_IP = "20 per minute; 200 per hour"
     RESET_LIMIT_PER_IP = "5 per minute; 30 per hour"
+    VERIFY_LIMIT_PER_IP = "30 per minute"
 
     # Mail: "outbox" writes .eml files under instance/outbox (development); "smtp" sends.
     MAIL_BACKEND = "outbox"
@@ -89,6 +90,7 @@ ENVIRONMENT: dict[str, tuple[str, object]] = {
     "LMS_LOGIN_LIMIT_PER_ACCOUNT": ("LOGIN_LIMIT_PER_ACCOUNT", str),
     "LMS_LOGIN_LIMIT_PER_IP": ("LOGIN_LIMIT_PER_IP", str),
     "LMS_RESET_LIMIT_PER_IP": ("RESET_LIMIT_PER_IP", str),
+    "LMS_VERIFY_LIMIT_PER_IP": ("VERIFY_LIMIT_PER_IP", str),
     "LMS_MAIL_BACKEND": ("MAIL_BACKEND", str),
     "LMS_MAIL_OUTBOX_DIR": ("MAIL_OUTBOX_DIR", str),
     "LMS_MAIL_FROM": ("MAIL_FROM", str),

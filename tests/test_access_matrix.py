@@ -43,6 +43,17 @@ ACCESS: dict[str, object] = {
     "catalog.module": {Role.TRAINEE},
     "catalog.submit_check": {Role.TRAINEE},
     "catalog.save_reflection": {Role.TRAINEE},
+    "catalog.record": {Role.TRAINEE},
+    "catalog.certificate_pdf": {Role.TRAINEE},
+    "catalog.verify_form": PUBLIC,
+    "catalog.verify": PUBLIC,
+    "catalog.record_csv": {Role.TRAINEE},
+    "catalog.staff_training": {Role.ADMIN},
+    "catalog.staff_adjust": {Role.ADMIN},
+    "catalog.staff_allow_refresher": {Role.ADMIN},
+    "catalog.instructor_offerings": {Role.INSTRUCTOR},
+    "catalog.instructor_sessions": {Role.INSTRUCTOR},
+    "catalog.instructor_attendance": {Role.INSTRUCTOR},
     "admin.dashboard": STAFF,
     "admin.users": {Role.ADMIN},
     "admin.user_new": {Role.ADMIN},
@@ -63,7 +74,8 @@ def _routes(app):
 
 def _url(app, rule, user_id: int) -> str:
     samples = {"user_id": user_id, "token": "not-a-valid-token", "filename": "css/app.css",
-               "offering_id": 1, "enrollment_id": 1, "lesson_id": 1, "module_id": 1}
+               "offering_id": 1, "enrollment_id": 1, "lesson_id": 1, "module_id": 1,
+               "session_id": 1, "code": "ABCD-EFGH-JKMN-PQRS"}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: samples[name] for name in rule.arguments})
 

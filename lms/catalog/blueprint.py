@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
 
-from .views import learner, public  # noqa: E402,F401  (registers the routes)
+from .views import instructor, learner, public, record, staff, verify  # noqa: E402,F401  (registers the routes)

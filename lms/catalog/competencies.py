@@ -29,3 +29,10 @@ def competency_name(version, key: str, lang: str) -> str:
         return str(CORE_COMPETENCIES[key])
     title = (version.competencies or {}).get(key) or {}
     return title.get(lang) or title.get("en") or key
+
+
+STATUS_LABELS = {"active": _l("In progress"), "completed": _l("Completed"), "withdrawn": _l("Withdrawn")}
+
+
+def status_label(status) -> str:
+    return str(STATUS_LABELS.get(str(status), status))

@@ -199,6 +199,7 @@ class CreditEntry(db.Model):
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
     module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id"))
     lesson_id: Mapped[int | None] = mapped_column(ForeignKey("course_lessons.id"))
+    live_session_id: Mapped[int | None] = mapped_column(ForeignKey("live_sessions.id"), index=True)
     competency: Mapped[str] = mapped_column(String(80))
     source: Mapped[CreditSource] = mapped_column(_enum(CreditSource))
     seconds: Mapped[int] = mapped_column(Integer)  # negative only for a staff correction
@@ -253,3 +254,67 @@ class Reflection(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     __table_args__ = (UniqueConstraint("enrollment_id", "module_id"),)
+
+
+class LiveSession(db.Model):
+    """A live lesson held at a time for an offering (scheduling screens grow in #4)."""
+
+    __tablename__ = "live_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("offerings.id"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("course_lessons.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    location: Mapped[str | None] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    offering: Mapped[Offering] = relationship(lazy="joined")
+    lesson: Mapped[Lesson] = relationship(lazy="joined")
+
+
+class Attendance(db.Model):
+    """Who attended a live session and for how long; its credit is in the ledger, linked by session."""
+
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
+    present: Mapped[bool] = mapped_column(Boolean)
+    minutes: Mapped[int] = mapped_column(Integer)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    __table_args__ = (UniqueConstraint("session_id", "enrollment_id"),)
+
+
+class RefresherPermit(db.Model):
+    """Staff allow a person to enrol in the refresher (besides a certification lapsed < 4 years)."""
+
+    __tablename__ = "refresher_permits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Certificate(db.Model):
+    """A completion certificate: what it says is fixed when issued, and its code can be verified publicly."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), unique=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    holder_name: Mapped[str] = mapped_column(String(200))
+    course_title: Mapped[dict] = mapped_column(JSON)
+    provider_name: Mapped[str] = mapped_column(String(200))
+    minutes_by_competency: Mapped[list] = mapped_column(JSON)  # [[competency key, minutes], ...] in module order
+    total_minutes: Mapped[int] = mapped_column(Integer)
+
+    enrollment: Mapped[Enrollment] = relationship(lazy="joined")

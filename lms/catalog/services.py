@@ -108,11 +108,34 @@ def enrolment_blocker(user, offering: Offering) -> str | None:
     needed = set(version.prerequisites)
     if version.course.kind == CourseKind.SPECIALIZATION and not setting("specialization_requires_core"):
         needed.discard("core")
+    if version.course.kind == CourseKind.REFRESHER and not may_take_refresher(user):
+        return _("The refresher is for certificants whose certification lapsed less than four years ago. "
+                 "Ask certification staff if you think you qualify.")
     missing = needed - completed_course_slugs(user)
     if missing:
         return _("Complete the core training before you enrol in this course.") if missing == {"core"} else \
             _("Complete these courses first: %(courses)s", courses=", ".join(sorted(missing)))
     return None
+
+
+def may_take_refresher(user) -> bool:
+    """Staff have allowed it. (A certification lapsed less than 4 years ago will also allow it: #8.)"""
+    from .models import RefresherPermit
+
+    return db.session.scalar(select(RefresherPermit.id).where(RefresherPermit.user_id == user.id)) is not None
+
+
+def allow_refresher(staff, user, reason: str):
+    from .models import RefresherPermit
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_required", _("Give a reason; it is kept in the audit log."))
+    if may_take_refresher(user):
+        return
+    db.session.add(RefresherPermit(user_id=user.id, granted_by_id=staff.id, reason=reason, granted_at=now()))
+    db.session.flush()
+    audit.record("refresher.allowed", user, actor=staff, reason=reason)
 
 
 def enrol(user, offering: Offering) -> Enrollment:
@@ -169,11 +192,11 @@ def _clock_for(user_id: int) -> SeatClock:
     return clock
 
 
-def _flush_pending(clock: SeatClock, everything: bool) -> None:
+def _flush_pending(clock: SeatClock, everything: bool) -> bool:
     """Write whole minutes (or everything, when the lesson changes or stops) to the ledger."""
     seconds = clock.pending_seconds if everything else clock.pending_seconds - clock.pending_seconds % 60
     if seconds <= 0 or clock.lesson_id is None:
-        return
+        return False
     lesson = db.session.get(Lesson, clock.lesson_id)
     db.session.add(CreditEntry(
         user_id=clock.user_id, enrollment_id=clock.enrollment_id, module_id=lesson.module_id, lesson_id=lesson.id,
@@ -181,6 +204,7 @@ def _flush_pending(clock: SeatClock, everything: bool) -> None:
         evidence={"via": "heartbeat"},
     ))
     clock.pending_seconds -= seconds
+    return True
 
 
 def heartbeat(user, enrollment: Enrollment, lesson: Lesson, page: str, sequence: int, active: bool) -> Beat:
@@ -192,8 +216,9 @@ def heartbeat(user, enrollment: Enrollment, lesson: Lesson, page: str, sequence:
     - ``active`` false (page hidden or idle) credits the time up to now and stops the clock.
     - Per lesson, credited time stops at planned minutes x the cap factor.
     """
-    if enrollment.user_id != user.id or enrollment.status != EnrollmentStatus.ACTIVE:
+    if enrollment.user_id != user.id:
         raise DomainError("not_enrolled", _("You are not enrolled in this course."), 403)
+    _require_active(enrollment)
     if lesson.module.version_id != enrollment.offering.version_id or lesson.modality != Modality.SELF_PACED:
         raise DomainError("not_self_paced", _("Time is only recorded on the self-paced lessons of your course."))
 
@@ -213,15 +238,18 @@ def heartbeat(user, enrollment: Enrollment, lesson: Lesson, page: str, sequence:
             earned = max(0, min(int(elapsed), room))
             clock.pending_seconds += earned
 
+    written_for = db.session.get(Enrollment, clock.enrollment_id) if clock.enrollment_id else None
     if clock.lesson_id != lesson.id or not active:
-        _flush_pending(clock, everything=True)
+        wrote = _flush_pending(clock, everything=True)
         clock.lesson_id, clock.enrollment_id = lesson.id, enrollment.id
     else:
-        _flush_pending(clock, everything=False)
+        wrote = _flush_pending(clock, everything=False)
     clock.running = active
     clock.last_beat_at = at
     clock.page, clock.sequence = page, sequence
     db.session.flush()
+    if wrote and written_for is not None:
+        update_completion(written_for)
     return Beat(earned, _lesson_seconds(clock, lesson), lesson_cap_seconds(lesson))
 
 
@@ -269,6 +297,8 @@ def grade_check(enrollment: Enrollment, module: Module, answers: dict[str, str])
                            score_percent=score, passed=score >= module.pass_percent)
     db.session.add(attempt)
     db.session.flush()
+    if attempt.passed:
+        update_completion(enrollment)
     return attempt
 
 
@@ -305,3 +335,220 @@ def save_reflection(enrollment: Enrollment, module: Module, text: str):
 def _require_active(enrollment: Enrollment) -> None:
     if enrollment.status != EnrollmentStatus.ACTIVE:
         raise DomainError("not_active", _("This enrolment is no longer active."))
+
+
+# Completion ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: Module
+    credited_seconds: int
+    check_passed: bool
+
+    @property
+    def minutes_met(self) -> bool:
+        return self.credited_seconds >= self.module.min_minutes * 60
+
+    @property
+    def complete(self) -> bool:
+        return self.minutes_met and self.check_passed
+
+
+def module_progress(enrollment: Enrollment) -> list[ModuleProgress]:
+    credited = credited_seconds_by_module(enrollment)
+    passed = passed_modules(enrollment)
+    return [ModuleProgress(m, credited.get(m.id, 0), m.id in passed) for m in enrollment.version.modules]
+
+
+def update_completion(enrollment: Enrollment) -> bool:
+    """Complete the enrolment when every module is complete and the total meets the required hours.
+
+    Called after anything that adds credit or passes a check; completion is never undone by it.
+    """
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        return enrollment.status == EnrollmentStatus.COMPLETED
+    progress = module_progress(enrollment)
+    total = sum(p.credited_seconds for p in progress)
+    if all(p.complete for p in progress) and total >= enrollment.version.required_minutes * 60:
+        enrollment.status = EnrollmentStatus.COMPLETED
+        enrollment.completed_at = now()
+        audit.record("enrollment.completed", enrollment, actor=enrollment.user, total_seconds=total)
+        from .certificates import issue
+
+        issue(enrollment)
+        return True
+    return False
+
+
+# Staff adjustments -------------------------------------------------------------------------------
+
+MAX_ADJUSTMENT_MINUTES = 24 * 60
+
+
+def adjust_credit(staff, enrollment: Enrollment, module: Module, minutes: int, reason: str) -> CreditEntry:
+    """A staff correction to a module's credited time: never an edit of earlier rows, always a new one."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_required", _("Give a reason; it is kept in the audit log."))
+    if module.version_id != enrollment.offering.version_id:
+        raise DomainError("wrong_module", _("That module is not part of this enrolment's course."))
+    if minutes == 0 or abs(minutes) > MAX_ADJUSTMENT_MINUTES:
+        raise DomainError("bad_minutes", _("Enter a number of minutes between -%(n)d and %(n)d, not zero.",
+                                           n=MAX_ADJUSTMENT_MINUTES))
+    credited = credited_seconds_by_module(enrollment).get(module.id, 0)
+    if credited + minutes * 60 < 0:
+        raise DomainError("below_zero", _("A correction cannot take a module below zero minutes."))
+    entry = CreditEntry(user_id=enrollment.user_id, enrollment_id=enrollment.id, module_id=module.id,
+                        competency=module.competency, source=CreditSource.ADJUSTMENT, seconds=minutes * 60,
+                        credited_at=now(), recorded_by_id=staff.id, evidence={"reason": reason})
+    db.session.add(entry)
+    db.session.flush()
+    audit.record("credit.adjusted", enrollment, actor=staff, reason=reason, module=module.id, minutes=minutes)
+    update_completion(enrollment)
+    return entry
+
+
+# Live attendance ---------------------------------------------------------------------------------
+
+def instructor_can_manage(user, offering: Offering) -> bool:
+    from ..core.roles import Role
+
+    return any(g.role == Role.INSTRUCTOR and g.provider_id == offering.provider_id for g in user.grants)
+
+
+def schedule_session(instructor, offering: Offering, lesson: Lesson, starts_at, duration_minutes: int,
+                     location: str | None):
+    from .models import LiveSession
+
+    if lesson.module.version_id != offering.version_id or lesson.modality == Modality.SELF_PACED:
+        raise DomainError("not_live", _("Choose one of this course's live lessons."))
+    if not 0 < duration_minutes <= 12 * 60:
+        raise DomainError("bad_duration", _("Enter a duration between 1 and 720 minutes."))
+    session = LiveSession(offering_id=offering.id, lesson_id=lesson.id, starts_at=starts_at,
+                          duration_minutes=duration_minutes, location=(location or "").strip() or None,
+                          created_by_id=instructor.id)
+    db.session.add(session)
+    db.session.flush()
+    audit.record("live_session.created", session, actor=instructor, offering=offering.id, lesson=lesson.id)
+    return session
+
+
+def roster(session) -> list[Enrollment]:
+    return db.session.scalars(select(Enrollment).where(
+        Enrollment.offering_id == session.offering_id, Enrollment.status != EnrollmentStatus.WITHDRAWN)
+        .join(Enrollment.user).order_by(func.lower(db.text("users.name")))).all()
+
+
+def record_attendance(instructor, session, marks: dict[int, tuple[bool, int]]) -> int:
+    """Save present/absent and minutes per enrolment; the ledger gets the difference from before.
+
+    Saving again corrects: a new ledger row for the change, never an edit of an earlier one.
+    Returns how many people's credit changed.
+    """
+    from .models import Attendance
+
+    enrolled = {e.id: e for e in roster(session)}
+    changed = 0
+    for enrollment_id, (present, minutes) in marks.items():
+        enrollment = enrolled.get(enrollment_id)
+        if enrollment is None:
+            raise DomainError("not_on_roster", _("Someone in the list is not enrolled in this course."))
+        if not 0 <= minutes <= session.duration_minutes:
+            raise DomainError("bad_minutes", _("Minutes present must be between 0 and %(n)d.",
+                                               n=session.duration_minutes))
+        minutes = minutes if present else 0
+        record = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id,
+                                                            Attendance.enrollment_id == enrollment_id))
+        if record is None:
+            record = Attendance(session_id=session.id, enrollment_id=enrollment_id, present=present,
+                                minutes=minutes, recorded_by_id=instructor.id)
+            db.session.add(record)
+        record.present, record.minutes = present, minutes
+        record.recorded_by_id, record.recorded_at = instructor.id, now()
+        already = db.session.scalar(select(func.coalesce(func.sum(CreditEntry.seconds), 0)).where(
+            CreditEntry.enrollment_id == enrollment_id, CreditEntry.live_session_id == session.id)) or 0
+        delta = minutes * 60 - already
+        if delta:
+            db.session.add(CreditEntry(
+                user_id=enrollment.user_id, enrollment_id=enrollment_id, module_id=session.lesson.module_id,
+                lesson_id=session.lesson_id, live_session_id=session.id, competency=session.lesson.module.competency,
+                source=CreditSource.LIVE, seconds=delta, credited_at=now(), recorded_by_id=instructor.id,
+                evidence={"session": session.id, "correction": bool(already)}))
+            changed += 1
+            db.session.flush()
+            update_completion(enrollment)
+    db.session.flush()
+    audit.record("attendance.recorded", session, actor=instructor, changed=changed, marked=len(marks))
+    return changed
+
+
+# Transcript and continuing education -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class TranscriptRow:
+    enrollment: Enrollment
+    module: Module
+    seconds_by_source: dict
+    check_passed: bool
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(self.seconds_by_source.values())
+
+
+def transcript(user) -> list[TranscriptRow]:
+    """One row per module of every course the person enrolled in, with seconds per source."""
+    enrollments = db.session.scalars(select(Enrollment).where(Enrollment.user_id == user.id)
+                                     .order_by(Enrollment.enrolled_at)).all()
+    sums: dict[tuple[int, int], dict] = {}
+    for enrollment_id, module_id, source, seconds in db.session.execute(
+            select(CreditEntry.enrollment_id, CreditEntry.module_id, CreditEntry.source, func.sum(CreditEntry.seconds))
+            .where(CreditEntry.user_id == user.id)
+            .group_by(CreditEntry.enrollment_id, CreditEntry.module_id, CreditEntry.source)):
+        sums.setdefault((enrollment_id, module_id), {})[CreditSource(source)] = int(seconds or 0)
+    rows = []
+    for enrollment in enrollments:
+        passed = passed_modules(enrollment)
+        for module in enrollment.version.modules:
+            rows.append(TranscriptRow(enrollment, module, sums.get((enrollment.id, module.id), {}), module.id in passed))
+    return rows
+
+
+CE_KINDS = (CourseKind.CE, CourseKind.SPECIALIZATION, CourseKind.SUPERVISOR)
+
+
+@dataclass(frozen=True)
+class CESummary:
+    starts: object
+    ends: object
+    seconds: int
+    law_ethics_seconds: int
+    required_minutes: int
+    law_ethics_required_minutes: int
+
+
+def ce_summary(user, at=None) -> CESummary:
+    """Continuing education credited in the current cycle (the last ``ce_cycle_years`` years).
+
+    CE courses, specializations and supervisor training count; Law & Ethics is the subtotal of CE
+    courses in that category. (When certifications arrive, the cycle will start at the certification date.)
+    """
+    at = at or now()
+    years = setting("ce_cycle_years")
+    try:
+        starts = at.replace(year=at.year - years)
+    except ValueError:  # 29 February
+        starts = at.replace(year=at.year - years, day=28)
+    rows = db.session.execute(
+        select(Course.kind, Course.ce_category, func.sum(CreditEntry.seconds))
+        .select_from(CreditEntry).join(Enrollment, CreditEntry.enrollment_id == Enrollment.id)
+        .join(Offering).join(CourseVersion).join(Course)
+        .where(CreditEntry.user_id == user.id, CreditEntry.credited_at > starts, CreditEntry.credited_at <= at,
+               Course.kind.in_(CE_KINDS))
+        .group_by(Course.kind, Course.ce_category))
+    total = law = 0
+    for kind, category, seconds in rows:
+        total += int(seconds or 0)
+        if kind == CourseKind.CE and category == "law_ethics":
+            law += int(seconds or 0)
+    return CESummary(starts, at, total, law, setting("ce_minutes_per_cycle"), setting("ce_law_ethics_minutes"))

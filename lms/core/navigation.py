@@ -44,6 +44,7 @@ def init_app(app) -> None:
     def _navigation_context():
         from flask_login import current_user
 
-        from ..catalog.competencies import competency_name
+        from ..catalog.competencies import competency_name, status_label
 
-        return {"dashboard_links": dashboards_for(current_user), "Role": Role, "competency_name": competency_name}
+        return {"dashboard_links": dashboards_for(current_user), "Role": Role, "competency_name": competency_name,
+                "status_label": status_label}
