@@ -67,21 +67,38 @@ def sign_in(port: int, email: str, password: str) -> str:
     body = urlencode({"csrf_token": token, "email": email, "password": password})
     response, _ = request(port, "/login", cookie, "POST", body, {"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status == 302, response.status
-    return response.getheader("Set-Cookie").split(";")[0]
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    # The first page after signing in stores a CSRF token in the session: keep that cookie.
+    response, _ = request(port, "/account", cookie)
+    return (response.getheader("Set-Cookie") or cookie).split(";")[0]
 
 
-def measure(port: int, path: str, cookie: str | None, total: int, concurrency: int) -> dict:
+def measure(port: int, path: str, cookie: str | None, total: int, concurrency: int, beat_token: str | None = None) -> dict:
+    """GET ``path``; or, with ``beat_token`` (a CSRF token), POST heartbeats to it, one page per client."""
+    sequence = iter(range(1, 10**9))
+    lock_seq = threading.Lock()
+
+    def call(page: str):
+        if beat_token is None:
+            return request(port, path, cookie)
+        with lock_seq:
+            n = next(sequence)
+        body = json.dumps({"page": page, "sequence": n, "active": True})
+        return request(port, path, cookie, "POST", body,
+                       {"Content-Type": "application/json", "X-CSRFToken": beat_token, "Accept": "application/json"})
+
     for _ in range(min(50, total)):
-        request(port, path, cookie)
+        call("warm-up")
     latencies: list[float] = []
     lock = threading.Lock()
     errors = []
 
     def worker(count: int):
         mine = []
+        page = f"client-{threading.get_ident()}"
         for _ in range(count):
             started = time.perf_counter()
-            response, _ = request(port, path, cookie)
+            response, _ = call(page)
             mine.append(time.perf_counter() - started)
             if response.status != 200:
                 errors.append(response.status)
@@ -112,7 +129,26 @@ SCENARIOS = [
     ("trainee dashboard (signed in)", "/trainee/", "trainee@example.org"),
     ("staff dashboard (signed in, audit query)", "/admin/", "admin@example.org"),
     ("JSON: /api/v1/me (signed in)", "/api/v1/me", "trainee@example.org"),
+    ("lesson page (1,200-word lesson, signed in)", "LESSON", "trainee@example.org"),
+    ("seat-time heartbeat (JSON POST, row lock, ledger)", "HEARTBEAT", "trainee@example.org"),
 ]
+
+
+def enrol_in_core(port: int, cookie: str) -> tuple[str, str, str]:
+    """Enrol the demo trainee in the core course; return its first lesson's URL, heartbeat URL and a CSRF token."""
+    from urllib.parse import urlencode
+
+    _, page = request(port, "/courses", cookie)
+    offering = re.search(rb'href="/courses/(\d+)">Peer Support Specialist Core Training<', page).group(1).decode()
+    _, page = request(port, f"/courses/{offering}", cookie)
+    token = re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
+    response, _ = request(port, f"/courses/{offering}/enrol", cookie, "POST", urlencode({"csrf_token": token}),
+                          {"Content-Type": "application/x-www-form-urlencoded"})
+    home = response.getheader("Location")
+    _, page = request(port, home, cookie)
+    lesson = re.search(rb'href="(/learn/\d+/lessons/\d+)"', page).group(1).decode()
+    enrollment_id, lesson_id = re.findall(r"\d+", lesson)
+    return lesson, f"/api/v1/enrollments/{enrollment_id}/lessons/{lesson_id}/heartbeat", token
 
 
 def main() -> None:
@@ -125,6 +161,7 @@ def main() -> None:
         env_cmd = [PYTHON, "-m", "flask", "--app", "wsgi"]
         env = {"LMS_INSTANCE_PATH": instance, "LMS_DEMO_MODE": "1", "PATH": "/usr/bin:/bin"}
         subprocess.run([*env_cmd, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run([*env_cmd, "content", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
         subprocess.run([*env_cmd, "demo", "seed"], cwd=ROOT, env=env, check=True, capture_output=True)
         bare, bare_port = start("bare", instance)
         app, app_port = start("app", instance)
@@ -133,10 +170,13 @@ def main() -> None:
 
             cookies = {email: sign_in(app_port, email, DEMO_PASSWORD)
                        for email in {s[2] for s in SCENARIOS if s[2]}}
+            lesson, heartbeat, token = enrol_in_core(app_port, cookies["trainee@example.org"])
             rows = []
             for label, path, who in SCENARIOS:
+                beat_token = token if path == "HEARTBEAT" else None
+                path = {"LESSON": lesson, "HEARTBEAT": heartbeat}.get(path, path)
                 baseline = measure(bare_port, "/", None, args.requests, args.concurrency)
-                result = measure(app_port, path, cookies.get(who), args.requests, args.concurrency)
+                result = measure(app_port, path, cookies.get(who), args.requests, args.concurrency, beat_token)
                 rows.append({"scenario": label, "path": path, "app": result, "baseline": baseline,
                              "relative_throughput": result["rps"] / baseline["rps"]})
         finally:

@@ -253,6 +253,20 @@ def heartbeat(user, enrollment: Enrollment, lesson: Lesson, page: str, sequence:
     return Beat(earned, _lesson_seconds(clock, lesson), lesson_cap_seconds(lesson))
 
 
+def lesson_seconds(user, lesson: Lesson) -> int:
+    """Self-paced time credited to a person on a lesson: the ledger plus their clock's pending part."""
+    clock = db.session.get(SeatClock, user.id)
+    return _lesson_seconds(clock, lesson) if clock else _ledger_seconds(user.id, lesson.id)
+
+
+def neighbours(lesson: Lesson) -> tuple[int | None, int | None]:
+    """Ids of the lessons before and after this one in its course version (without loading their text)."""
+    ids = db.session.scalars(select(Lesson.id).join(Module).where(Module.version_id == lesson.module.version_id)
+                             .order_by(Module.position, Lesson.position)).all()
+    index = ids.index(lesson.id)
+    return (ids[index - 1] if index else None), (ids[index + 1] if index + 1 < len(ids) else None)
+
+
 def _lesson_seconds(clock: SeatClock, lesson: Lesson) -> int:
     """Credited so far on a lesson: the ledger plus what the clock holds for it."""
     pending = clock.pending_seconds if clock.lesson_id == lesson.id else 0

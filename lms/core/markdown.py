@@ -23,7 +23,9 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 
+@lru_cache(maxsize=1024)
 def render(text: str) -> Markup:
+    """Safe HTML for ``text`` (cached: lesson texts of an offered version never change)."""
     html = _parser().render(text or "")
     # Authors write with ## headings; a stray # would compete with the page's own <h1>.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")

@@ -66,14 +66,12 @@ def lesson(enrollment_id: int, lesson_id: int):
     enrollment = own_enrollment(enrollment_id)
     lesson = lesson_of(enrollment, lesson_id)
     lang = current_code()
-    lessons = [l for m in enrollment.version.modules for l in m.lessons]
-    index = lessons.index(lesson)
-    credited = services.credited_seconds_by_lesson(enrollment).get(lesson.id, 0)
+    previous, following = services.neighbours(lesson)
     return render_template(
         "catalog/lesson.html", enrollment=enrollment, lesson=lesson, module=lesson.module, lang=lang,
         body=render(lesson.text("body", lang)) if lesson.is_self_paced else None,
-        previous=lessons[index - 1] if index else None, following=lessons[index + 1] if index + 1 < len(lessons) else None,
-        credited_seconds=credited, cap_seconds=services.lesson_cap_seconds(lesson),
+        previous=previous, following=following,
+        credited_seconds=services.lesson_seconds(current_user, lesson), cap_seconds=services.lesson_cap_seconds(lesson),
         page_id=secrets.token_urlsafe(12), interval=setting("heartbeat_interval_seconds"),
         idle_after=setting("idle_after_seconds"),
     )
