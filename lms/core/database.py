@@ -32,9 +32,19 @@ def _configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        # IMMEDIATE: take the write lock at the start, so concurrent writers wait (busy_timeout)
-        # instead of failing with "database is locked" when a read turns into a write.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+
+
+def _reads_only() -> bool:
+    """Page views only read; anything else takes SQLite's write lock when its transaction begins.
+
+    A deferred transaction that reads and then writes fails with "database is locked" when another
+    writer got in between, and waiting cannot fix that; taking the lock first makes writers queue
+    (busy_timeout) instead, while page views stay concurrent.
+    """
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
 
 
 class UTCDateTime(TypeDecorator):
