@@ -8,8 +8,11 @@ from flask import render_template, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 
+from flask_babel import gettext as _
+
 from ..core import audit
 from ..core.clock import now
+from ..core.errors import DomainError
 from ..core.i18n import text_direction
 from ..extensions import db
 from .models import Certificate, Enrollment
@@ -66,7 +69,11 @@ def qr_svg(url: str) -> Markup:
 
 
 def pdf(certificate: Certificate, lang: str) -> bytes:
-    from weasyprint import HTML  # imported here: it needs the Pango system library
+    try:
+        from weasyprint import HTML  # imported here: it needs the Pango system library
+    except (OSError, ImportError) as error:  # no Pango, or no WeasyPrint
+        raise DomainError("pdf_unavailable", _("The certificate cannot be made on this server right now. "
+                                               "Please try again later; your record is safe."), 503) from error
 
     url = verification_url(certificate)
     html = render_template("catalog/certificate_pdf.html", certificate=certificate, lang=lang,

@@ -109,3 +109,13 @@ def test_certificate_is_issued_once(app, db, completed):
     enrollment_id, code, _person = completed
     with app.app_context():
         assert issue(db.session.get(Enrollment, enrollment_id)).code == code
+
+
+def test_without_weasyprint_the_download_fails_clearly(client, completed, monkeypatch):
+    import sys
+
+    enrollment_id, _code, _person = completed
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    response = client.get(f"/trainee/certificates/{enrollment_id}.pdf")
+    assert response.status_code == 503
+    assert "The certificate cannot be made on this server right now." in response.get_data(as_text=True)
