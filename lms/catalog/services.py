@@ -235,7 +235,7 @@ def heartbeat(user, enrollment: Enrollment, lesson: Lesson, page: str, sequence:
         if 0 < elapsed <= longest:
             running_on = db.session.get(Lesson, clock.lesson_id)
             room = lesson_cap_seconds(running_on) - _lesson_seconds(clock, running_on)
-            earned = max(0, min(int(elapsed), room))
+            earned = max(0, min(round(elapsed), room))  # rounding, not truncating: no drift over 80 hours
             clock.pending_seconds += earned
 
     written_for = db.session.get(Enrollment, clock.enrollment_id) if clock.enrollment_id else None
