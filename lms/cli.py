@@ -17,6 +17,8 @@ demo = AppGroup("demo", help="Demo data for local use.")
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
 accounts = AppGroup("accounts", help="Manage accounts from the command line.")
 content = AppGroup("content", help="Validate and describe the course content in courses/.")
+bank = AppGroup("bank", help="The item bank in exam_bank/ and its psychometrics.")
+EXAM_BANK = ROOT / "exam_bank"
 COURSES = ROOT / "courses"
 
 
@@ -178,6 +180,110 @@ def create_admin(email: str, name: str, password: str):
     click.echo(f"created administrator {user.email}")
 
 
+@bank.command("check")
+@click.option("--languages", is_flag=True, help="Also list approved-variant coverage per language.")
+def bank_check(languages: bool):
+    """Validate the blueprint and every item (exit 1 on any problem)."""
+    from collections import Counter
+
+    from .itembank.loader import BankInvalid, load_bank
+
+    try:
+        loaded = load_bank(EXAM_BANK)
+    except BankInvalid as invalid:
+        for problem in invalid.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(invalid.problems)} problem(s) in the item bank") from invalid
+    scored = Counter(i.competency for i in loaded.items if i.status == "approved" and not i.pretest)
+    pretest = sum(1 for i in loaded.items if i.status == "approved" and i.pretest)
+    click.echo(f"{len(loaded.items)} items: {sum(scored.values())} approved scored "
+               f"(fewest per competency: {min(scored.values(), default=0)}), {pretest} approved pretest")
+    if languages:
+        for lang, count in loaded.coverage().items():
+            click.echo(f"  {lang}: {count} approved variants")
+        click.echo(f"languages that can be offered: {', '.join(loaded.offerable_languages()) or 'none'}")
+    click.echo("bank is valid")
+
+
+def _responses(path: str):
+    from .itembank.responses import ResponseFileError, read_responses
+
+    try:
+        return read_responses(Path(path))
+    except (ResponseFileError, OSError) as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _fmt(value) -> str:
+    import math
+
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.4f}"
+
+
+@bank.command("calibrate")
+@click.option("--model", type=click.Choice(["rasch", "2pl"]), default="2pl", show_default=True)
+@click.option("--responses", "responses_path", required=True, help="CSV: candidate_id,item_id,score")
+@click.option("--out", required=True, help="CSV written: item_id,a,b,se_a,se_b")
+def bank_calibrate(model: str, responses_path: str, out: str):
+    """Calibrate items by marginal maximum likelihood (needs only the file, not the database)."""
+    from .itembank.psychometrics.irt import calibrate
+    from .itembank.responses import write_csv
+
+    _candidates, items, matrix = _responses(responses_path)
+    fit = calibrate(matrix, model=model)
+    write_csv(Path(out), ["item_id", "a", "b", "se_a", "se_b"],
+              ([item, _fmt(a), _fmt(b), _fmt(sa), _fmt(sb)]
+               for item, a, b, sa, sb in zip(items, fit.a, fit.b, fit.se_a, fit.se_b)))
+    click.echo(f"{len(items)} items, {matrix.shape[0]} candidates, {fit.iterations} EM iterations, "
+               f"{'converged' if fit.converged else 'NOT converged'}")
+
+
+@bank.command("analyze")
+@click.option("--responses", "responses_path", required=True, help="CSV: candidate_id,item_id,score")
+@click.option("--out", required=True, help="CSV written: item_id,n,p,point_biserial,flags")
+def bank_analyze(responses_path: str, out: str):
+    """Classical item analysis with review flags."""
+    from .itembank.psychometrics.classical import item_statistics
+    from .itembank.responses import write_csv
+
+    _candidates, items, matrix = _responses(responses_path)
+    stats = item_statistics(matrix)
+    write_csv(Path(out), ["item_id", "n", "p", "point_biserial", "flags"],
+              ([item, int(n), _fmt(p), _fmt(r), " ".join(f)]
+               for item, n, p, r, f in zip(items, stats.n, stats.p, stats.point_biserial, stats.flags)))
+    flagged = sum(1 for f in stats.flags if f)
+    click.echo(f"{len(items)} items analysed, {flagged} flagged for review")
+
+
+@bank.command("dif")
+@click.option("--responses", "responses_path", required=True, help="CSV: candidate_id,item_id,score")
+@click.option("--groups", "groups_path", required=True, help="CSV: candidate_id,language")
+@click.option("--reference", default="en", show_default=True)
+@click.option("--out", required=True, help="CSV written: item_id,language,delta,se_delta,chi_square,category")
+def bank_dif(responses_path: str, groups_path: str, reference: str, out: str):
+    """Mantel-Haenszel DIF of every language against the reference language."""
+    import numpy as np
+
+    from .itembank.psychometrics.dif import mantel_haenszel
+    from .itembank.responses import ResponseFileError, read_groups, write_csv
+
+    candidates, items, matrix = _responses(responses_path)
+    try:
+        groups = read_groups(Path(groups_path))
+    except (ResponseFileError, OSError) as error:
+        raise click.ClickException(str(error)) from error
+    language = np.array([groups.get(c, "") for c in candidates])
+    reference_mask = language == reference
+    rows = []
+    for focal in sorted(set(language) - {reference, ""}):
+        for result in mantel_haenszel(matrix, language == focal, reference_mask):
+            rows.append([items[result.item], focal, _fmt(result.delta), _fmt(result.se_delta),
+                         _fmt(result.chi_square), result.category])
+    write_csv(Path(out), ["item_id", "language", "delta", "se_delta", "chi_square", "category"], rows)
+    flagged = sum(1 for r in rows if r[-1] in ("B", "C"))
+    click.echo(f"{len(rows)} item-language pairs, {flagged} in class B or C")
+
+
 def register(app) -> None:
-    for group in (demo, translate, accounts, content):
+    for group in (demo, translate, accounts, content, bank):
         app.cli.add_command(group)
