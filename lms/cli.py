@@ -205,6 +205,104 @@ def bank_check(languages: bool):
     click.echo("bank is valid")
 
 
+def _shipped_bank():
+    from .itembank.loader import BankInvalid, load_bank
+
+    try:
+        return load_bank(EXAM_BANK)
+    except BankInvalid as invalid:
+        raise click.ClickException(f"the item bank has problems; run `bank check`:\n{invalid}") from invalid
+
+
+@bank.command("export")
+@click.option("--json", "out", required=True, help="File to write.")
+def bank_export(out: str):
+    """Write every item with all its variants as JSON."""
+    import json
+
+    from .itembank.exchange import export_bank
+
+    items = export_bank(_shipped_bank())
+    Path(out).write_text(json.dumps(items, ensure_ascii=False, indent=2), encoding="utf-8")
+    click.echo(f"{len(items)} items written to {out}")
+
+
+@bank.command("import")
+@click.option("--json", "source", required=True, help="File in the export format.")
+def bank_import(source: str):
+    """Replace exam_bank/items with the items of an export file (nothing changes if any is invalid)."""
+    import json
+
+    from .itembank.exchange import import_bank
+    from .itembank.loader import BankInvalid
+
+    try:
+        loaded = import_bank(json.loads(Path(source).read_text(encoding="utf-8")), EXAM_BANK)
+    except BankInvalid as invalid:
+        for problem in invalid.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("nothing was imported") from invalid
+    except (ValueError, KeyError, TypeError) as error:
+        raise click.ClickException(f"{source}: not in the export format ({error}); nothing was imported") from error
+    click.echo(f"{len(loaded.items)} items imported")
+
+
+@bank.command("simulate")
+@click.option("--items", "n_items", type=int, required=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", required=True)
+def bank_simulate(n_items: int, seed: int, out: str):
+    """Write a synthetic calibrated bank in the export format (for benchmarks)."""
+    import json
+
+    from .itembank.exchange import simulate_bank
+    from .itembank.loader import load_blueprint
+
+    items = simulate_bank(load_blueprint(EXAM_BANK / "blueprint.yaml"), n_items, seed)
+    Path(out).write_text(json.dumps(items, indent=1), encoding="utf-8")
+    click.echo(f"{len(items)} simulated items written to {out}")
+
+
+@bank.command("assemble")
+@click.option("--forms", "n_forms", type=int, required=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", required=True)
+@click.option("--bank", "bank_file", help="A bank in the export format instead of the shipped one.")
+def bank_assemble(n_forms: int, seed: int, out: str, bank_file: str | None):
+    """Assemble forms and report blueprint counts, information, exposure and overlap."""
+    import json
+
+    from .core.policy import setting
+    from .itembank.assembly import AssemblyError, Pool, Spec, assemble_many
+    from .itembank.exchange import items_from_export
+    from .itembank.loader import load_blueprint
+
+    blueprint = load_blueprint(EXAM_BANK / "blueprint.yaml")
+    items = items_from_export(json.loads(Path(bank_file).read_text())) if bank_file else _shipped_bank().items
+    area_keys = [a.key for a in blueprint.areas]
+    pool = Pool.from_items(items, area_keys)
+    spec = Spec(area_counts=tuple(a.scored_items for a in blueprint.areas), pretest_count=blueprint.pretest_items,
+                max_exposure=setting("max_item_exposure"))
+    try:
+        summary = assemble_many(pool, spec, n_forms, seed)
+    except AssemblyError as error:
+        raise click.ClickException(f"cannot assemble: {error}") from error
+    report = {
+        "forms": [[str(pool.ids[i]) for i in form] for form in summary.forms],
+        "summary": {
+            "blueprint_exact": summary.blueprint_exact,
+            "blueprint": {key: count for key, count in zip(area_keys, spec.area_counts)},
+            "information_at": list(spec.thetas),
+            "information_mean": summary.information.mean(axis=0).round(3).tolist() if summary.information is not None else None,
+            "within_band": summary.within_band if summary.information is not None else None,
+            "max_exposure": round(summary.max_exposure, 4), "mean_exposure": round(summary.mean_exposure, 4),
+            "mean_pairwise_overlap": round(summary.mean_overlap, 4),
+        },
+    }
+    Path(out).write_text(json.dumps(report, indent=1), encoding="utf-8")
+    click.echo(json.dumps(report["summary"]))
+
+
 def _responses(path: str):
     from .itembank.responses import ResponseFileError, read_responses
 

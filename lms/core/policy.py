@@ -23,6 +23,8 @@ DEFAULTS: dict[str, object] = {
     "heartbeat_grace_seconds": 15,      # a beat may arrive this late and still count in full
     "idle_after_seconds": 120,          # no interaction for this long: the page stops sending beats
     "specialization_requires_core": True,
+    # Exam forms
+    "max_item_exposure": 0.25,          # the most often any item may appear, where the bank allows
 }
 
 
