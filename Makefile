@@ -21,7 +21,9 @@ test: install-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-dev translations
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/psychometrics.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
