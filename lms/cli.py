@@ -247,6 +247,30 @@ def bank_import(source: str):
     click.echo(f"{len(loaded.items)} items imported")
 
 
+@bank.command("add-variants")
+@click.option("--language", required=True)
+@click.option("--json", "source", required=True, help="{item_id: {stem, options: {a..d}, rationale}}")
+@click.option("--status", default="review", show_default=True, help="Review status of the new variants.")
+def bank_add_variants(language: str, source: str, status: str):
+    """Add or replace one language's variants from a translator's file (nothing changes if any is invalid)."""
+    import json
+
+    from .itembank.exchange import VariantFileError, add_variants, export_bank, import_bank
+    from .itembank.loader import BankInvalid
+
+    try:
+        texts = json.loads(Path(source).read_text(encoding="utf-8"))
+        merged = add_variants(export_bank(_shipped_bank()), language, texts, status)
+        loaded = import_bank(merged, EXAM_BANK)
+    except (VariantFileError, ValueError, KeyError) as error:
+        raise click.ClickException(f"{source}: {error}; nothing was changed") from error
+    except BankInvalid as invalid:
+        for problem in invalid.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("nothing was changed") from invalid
+    click.echo(f"{len(texts)} {language} variants added; {loaded.coverage()[language]} approved {language} variants")
+
+
 @bank.command("simulate")
 @click.option("--items", "n_items", type=int, required=True)
 @click.option("--seed", type=int, default=0, show_default=True)

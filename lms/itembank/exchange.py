@@ -98,3 +98,30 @@ def items_from_export(data: list[dict]) -> list[Item]:
                  variants={lang: Variant(v["status"], v["stem"], {o["id"]: o["text"] for o in v["options"]}, v["rationale"])
                            for lang, v in d["variants"].items()},
                  enemies=tuple(d.get("enemies") or ()), irt=dict(d.get("irt") or {})) for d in data]
+
+
+class VariantFileError(ValueError):
+    pass
+
+
+def add_variants(exported: list[dict], language: str, texts: dict, status: str = "review") -> list[dict]:
+    """Put a translator's texts ({item_id: {stem, options: {a..d}, rationale}}) in as ``language`` variants."""
+    from .loader import LANGUAGES, STATUSES
+
+    if language not in LANGUAGES or language == "en":
+        raise VariantFileError(f"language must be one of {', '.join(LANGUAGES[1:])}")
+    if status not in STATUSES:
+        raise VariantFileError(f"status must be one of {', '.join(STATUSES)}")
+    by_id = {item["id"]: item for item in exported}
+    unknown = sorted(set(texts) - set(by_id))
+    if unknown:
+        raise VariantFileError(f"not items of the bank: {', '.join(unknown[:5])}")
+    for item_id, text in texts.items():
+        english = by_id[item_id]["variants"]["en"]
+        if set(text.get("options", {})) != {o["id"] for o in english["options"]}:
+            raise VariantFileError(f"{item_id}: the options must be {', '.join(o['id'] for o in english['options'])}")
+        by_id[item_id]["variants"][language] = {
+            "status": status, "stem": text["stem"], "rationale": text["rationale"],
+            "options": [{"id": oid, "text": text["options"][oid]} for oid in sorted(text["options"])],
+        }
+    return exported

@@ -53,3 +53,21 @@ def test_simulate_and_assemble_commands(app, tmp_path):
     again = tmp_path / "again.json"
     runner.invoke(args=["bank", "assemble", "--forms", "50", "--seed", "4", "--bank", str(bank), "--out", str(again)])
     assert json.loads(again.read_text())["forms"] == report["forms"]  # same seed, same forms
+
+
+def test_translations_come_in_as_variants_and_bad_files_change_nothing(bank_dir):
+    from lms.itembank.exchange import VariantFileError, add_variants
+
+    exported = export_bank(load_bank(bank_dir))
+    texts = {"PSS-01-001": {"stem": "Dana lleva un mes ...", "rationale": "C es correcta ...",
+                            "options": {"a": "A", "b": "B", "c": "C", "d": "D"}}}
+    merged = add_variants(exported, "es", texts)
+    bank = import_bank(merged, bank_dir)
+    assert bank.items[0].variants["es"].status == "review"
+    assert bank.offerable_languages() == ["en"]  # under review: not offered yet
+    approved = import_bank(add_variants(export_bank(bank), "es", texts, status="approved"), bank_dir)
+    assert approved.offerable_languages() == ["en", "es"]
+    with pytest.raises(VariantFileError, match="the options must be a, b, c, d"):
+        add_variants(export_bank(bank), "es", {"PSS-01-001": {**texts["PSS-01-001"], "options": {"a": "A"}}})
+    with pytest.raises(VariantFileError, match="not items of the bank"):
+        add_variants(export_bank(bank), "es", {"PSS-99-001": texts["PSS-01-001"]})
