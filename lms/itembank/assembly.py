@@ -97,10 +97,27 @@ class AssemblyError(ValueError):
     pass
 
 
+RESTARTS = 25
+
+
 def assemble(pool: Pool, spec: Spec, rng: np.random.Generator, exposure: Exposure | None = None,
              seen: np.ndarray | None = None, prepared: _Target | None = None, max_swaps: int = 60) -> np.ndarray:
-    """One form: item indices in delivery order (pretest items seeded among the scored ones)."""
+    """One form: item indices in delivery order (pretest items seeded among the scored ones).
+
+    Cells are filled tightest first; when enemy rules make a draw impossible, assembly starts again
+    with a fresh draw (still determined by the seed) before giving up.
+    """
     prepared = prepared or target_information(pool, spec)
+    for attempt in range(RESTARTS):
+        try:
+            return _assemble_once(pool, spec, rng, exposure, seen, prepared, max_swaps)
+        except AssemblyError:
+            if attempt == RESTARTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _assemble_once(pool, spec, rng, exposure, seen, prepared, max_swaps) -> np.ndarray:
     n = len(pool.ids)
     weight = np.ones(n)
     if exposure is not None and exposure.forms:
@@ -109,9 +126,10 @@ def assemble(pool: Pool, spec: Spec, rng: np.random.Generator, exposure: Exposur
     if seen is not None and len(seen):
         weight[seen] *= 1e-2  # a retake prefers what the candidate has not seen
     chosen = np.zeros(n, dtype=bool)
-    for area, count in enumerate(spec.area_counts):
-        _pick(pool, (pool.area == area) & ~pool.pretest, count, weight, chosen, rng)
-    _pick(pool, pool.pretest.copy(), spec.pretest_count, weight, chosen, rng)
+    cells = [((pool.area == area) & ~pool.pretest, count) for area, count in enumerate(spec.area_counts)]
+    cells.append((pool.pretest.copy(), spec.pretest_count))
+    for eligible, count in sorted(cells, key=lambda cell: int(cell[0].sum()) - cell[1]):  # least slack first
+        _pick(pool, eligible, count, weight, chosen, rng)
     if prepared.info is not None:
         _repair_information(pool, spec, prepared, chosen, weight, rng, max_swaps)
     form = np.flatnonzero(chosen)

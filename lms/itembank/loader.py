@@ -149,11 +149,14 @@ def load_bank(root: Path) -> Bank:
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(Problem(root / "items", None, f"two items use the id {dup}"))
     known = set(ids)
+    by_id = {item.id: item for item in items}
     for item in items:
+        path = root / "items" / f"{item.competency:02d}" / f"{item.id}.yaml"
         for enemy in item.enemies:
             if enemy not in known:
-                problems.append(Problem(root / "items" / f"{item.competency:02d}" / f"{item.id}.yaml", None,
-                                        f"enemy {enemy} is not an item"))
+                problems.append(Problem(path, None, f"enemy {enemy} is not an item"))
+            elif item.id not in by_id[enemy].enemies:
+                problems.append(Problem(path, None, f"enemy {enemy} must list {item.id} as its enemy too"))
     if problems:
         raise BankInvalid(problems)
     return Bank(blueprint, tuple(items))
