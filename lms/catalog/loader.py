@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+
+from ..core.datafiles import ContentInvalid, Node, Problem, read_mapping
 
 FORMAT_VERSION = 1
 KINDS = ("core", "refresher", "specialization", "supervisor", "ce")
@@ -21,56 +22,6 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_CORE_LESSON_WORDS = 600
 MIN_QUESTIONS = 3
 MIN_OBJECTIVES = 2
-
-
-# Errors ---------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.message}"
-
-
-class ContentInvalid(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-# YAML that remembers lines ----------------------------------------------------------------------
-
-class Node(dict):
-    """A mapping from YAML that knows the line of itself and of each key (1-based)."""
-
-    line: int = 0
-    lines: dict
-
-    def line_of(self, key) -> int:
-        return self.lines.get(key, self.line)
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader, node):
-    loader.flatten_mapping(node)
-    mapping = Node()
-    mapping.line = node.start_mark.line + 1
-    mapping.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.lines[key] = key_node.start_mark.line + 1
-    return mapping
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 # What a course is -------------------------------------------------------------------------------
@@ -206,22 +157,7 @@ class _Reader:
         self.problems.append(Problem(path, line, message))
 
     def yaml(self, path: Path) -> Node | None:
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-        except FileNotFoundError:
-            self.problem(path, None, "file is missing")
-            return None
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            self.problem(path, mark.line + 1 if mark else None, f"not valid YAML: {getattr(error, 'problem', error)}")
-            return None
-        if not isinstance(data, Node):
-            self.problem(path, 1, "expected a mapping at the top of the file")
-            return None
-        if data.get("format_version") != FORMAT_VERSION:
-            self.problem(path, data.line_of("format_version"),
-                         f"format_version must be {FORMAT_VERSION} (found {data.get('format_version')!r})")
-        return data
+        return read_mapping(path, self.problems, FORMAT_VERSION)
 
     def text(self, path: Path, node: Node, key: str, languages, required: bool = True) -> Text:
         value = node.get(key)

@@ -5,9 +5,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from ..catalog.loader import Node, Problem, _Loader  # the same line-aware YAML reading as the courses
+from ..core.datafiles import Node, Problem, read_mapping
 from .types import REGISTRY
 
 FORMAT_VERSION = 1
@@ -91,21 +89,7 @@ class Bank:
 
 
 def _yaml(path: Path, problems: list[Problem]) -> Node | None:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problems.append(Problem(path, mark.line + 1 if mark else None, f"not valid YAML: {getattr(error, 'problem', error)}"))
-        return None
-    except FileNotFoundError:
-        problems.append(Problem(path, None, "file is missing"))
-        return None
-    if not isinstance(data, Node):
-        problems.append(Problem(path, 1, "expected a mapping at the top of the file"))
-        return None
-    if data.get("format_version") != FORMAT_VERSION:
-        problems.append(Problem(path, data.line_of("format_version"), f"format_version must be {FORMAT_VERSION}"))
-    return data
+    return read_mapping(path, problems, FORMAT_VERSION)
 
 
 def load_blueprint(path: Path, competency_count: int = 17) -> Blueprint:
