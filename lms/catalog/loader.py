@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from ..core.datafiles import ContentInvalid, Node, Problem, read_mapping
 
 FORMAT_VERSION = 1
