@@ -151,7 +151,7 @@ def test_pages_pass_an_automated_wcag_audit(server, browser, locale):
     context.add_cookies([{"name": "lms_locale", "value": locale, "url": server}])
     page = context.new_page()
     found = {}
-    for path in ("/", "/login", "/register", "/password/forgot", "/no-such-page"):
+    for path in ("/", "/login", "/register", "/password/forgot", "/no-such-page", "/verify", "/verify/AAAA-BBBB-CCCC-DDDD"):
         page.goto(server + path)
         found[path] = _violations(page)
     for email, home in DEMO_HOMES:
@@ -162,9 +162,12 @@ def test_pages_pass_an_automated_wcag_audit(server, browser, locale):
         page.wait_for_url(server + home)
         paths = [home, "/account", "/account/password"]
         if home == "/admin/":
-            paths += ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/providers", "/admin/audit"]
+            paths += ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/providers", "/admin/audit",
+                      "/admin/users/1/training"]
         if home == "/trainee/":
-            paths += ["/courses", "/courses/1"]
+            paths += ["/courses", "/courses/1", "/trainee/record"]
+        if home == "/provider/":
+            paths += ["/provider/offerings", "/provider/offerings/1/sessions"]
         for path in paths:
             page.goto(server + path)
             found[f"{email} {path}"] = _violations(page)
