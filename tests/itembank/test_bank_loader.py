@@ -16,8 +16,17 @@ EXEMPLAR = ROOT / "items" / "01" / "PSS-01-001.yaml"
 def bank_dir(tmp_path):
     (tmp_path / "items" / "01").mkdir(parents=True)
     shutil.copy(ROOT / "blueprint.yaml", tmp_path / "blueprint.yaml")
-    shutil.copy(EXEMPLAR, tmp_path / "items" / "01" / "PSS-01-001.yaml")
+    _copy_english_only(EXEMPLAR, tmp_path / "items" / "01" / "PSS-01-001.yaml")
     return tmp_path
+
+
+def _copy_english_only(source, target):
+    """The exemplar item with its English variant only, whatever translations the shipped bank has."""
+    import yaml
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["variants"] = {"en": data["variants"]["en"]}
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _item(bank_dir) -> Path:

@@ -18,8 +18,17 @@ def bank_dir(tmp_path):
     target = tmp_path / "bank"
     (target / "items" / "01").mkdir(parents=True)
     shutil.copy(ROOT / "blueprint.yaml", target / "blueprint.yaml")
-    shutil.copy(ROOT / "items" / "01" / "PSS-01-001.yaml", target / "items" / "01")
+    _copy_english_only(ROOT / "items" / "01" / "PSS-01-001.yaml", target / "items" / "01" / "PSS-01-001.yaml")
     return target
+
+
+def _copy_english_only(source, target):
+    """The exemplar item with its English variant only, whatever translations the shipped bank has."""
+    import yaml
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["variants"] = {"en": data["variants"]["en"]}
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def test_export_then_import_is_lossless(bank_dir):
