@@ -46,3 +46,21 @@ def test_the_assembler_can_build_a_form_from_the_shipped_bank(app, tmp_path):
                                                 "--out", str(tmp_path / "forms.json")])
     assert result.exit_code == 0, result.output
     assert '"blueprint_exact": 1.0' in result.output
+
+
+def test_every_item_has_all_ten_approved_variants(bank):
+    for item in bank.items:
+        assert set(item.variants) == set(LANGUAGES), item.id
+        assert all(v.status == "approved" for v in item.variants.values()), item.id
+    assert bank.offerable_languages() == list(LANGUAGES)
+
+
+def test_right_to_left_variants_use_arabic_script_and_no_eastern_digits(bank):
+    import re
+
+    eastern_digits = re.compile("[\u06f0-\u06f9\u0660-\u0669]")
+    for item in bank.items:
+        for lang in ("fa", "ar"):
+            text = item.variants[lang].stem
+            assert re.search("[\u0600-\u06ff]", text), (item.id, lang)
+            assert not eastern_digits.search(text), (item.id, lang)
