@@ -1,7 +1,7 @@
 """Staff manage accounts, roles and provider organisations."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -27,13 +27,6 @@ def _provider_choices(form) -> None:
 
 def _chosen_provider(form) -> Provider | None:
     return db.session.get(Provider, form.provider.data) if form.provider.data else None
-
-
-def _load_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 @bp.route("/users")
@@ -76,7 +69,7 @@ def user_new():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def user_edit(user_id: int):
-    user = _load_user(user_id)
+    user = db.get_or_404(User, user_id)
     form = RolesForm()
     _provider_choices(form)
     if request.method == "GET":
@@ -105,7 +98,7 @@ def user_edit(user_id: int):
 @bp.route("/users/<int:user_id>/status", methods=["POST"])
 @roles_required(Role.ADMIN)
 def user_status(user_id: int):
-    user = _load_user(user_id)
+    user = db.get_or_404(User, user_id)
     form = StatusForm(prefix="status")
     activate = request.form.get("activate") == "1"
     if not form.validate_on_submit():

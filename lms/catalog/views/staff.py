@@ -1,7 +1,7 @@
 """Certification staff and a person's training: credited time, corrections, refresher permission."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,17 +17,10 @@ from ..blueprint import bp
 from ..models import CreditEntry, Enrollment, Module
 
 
-def _person(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.route("/admin/users/<int:user_id>/training")
 @roles_required(Role.ADMIN)
 def staff_training(user_id: int):
-    person = _person(user_id)
+    person = db.get_or_404(User, user_id)
     enrollments = db.session.scalars(select(Enrollment).where(Enrollment.user_id == person.id)
                                      .order_by(Enrollment.enrolled_at.desc())).all()
     adjustments = db.session.scalars(select(CreditEntry).where(
@@ -41,9 +34,7 @@ def staff_training(user_id: int):
 @bp.route("/admin/enrollments/<int:enrollment_id>/adjustments", methods=["POST"])
 @roles_required(Role.ADMIN)
 def staff_adjust(enrollment_id: int):
-    enrollment = db.session.get(Enrollment, enrollment_id)
-    if enrollment is None:
-        abort(404)
+    enrollment = db.get_or_404(Enrollment, enrollment_id)
     module = db.session.get(Module, request.form.get("module", type=int) or 0)
     minutes = request.form.get("minutes", type=int)
     try:
@@ -62,7 +53,7 @@ def staff_adjust(enrollment_id: int):
 @bp.route("/admin/users/<int:user_id>/refresher", methods=["POST"])
 @roles_required(Role.ADMIN)
 def staff_allow_refresher(user_id: int):
-    person = _person(user_id)
+    person = db.get_or_404(User, user_id)
     try:
         services.allow_refresher(current_user, person, request.form.get("reason", ""))
     except DomainError as error:
