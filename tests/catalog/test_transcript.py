@@ -69,7 +69,7 @@ def test_ce_counts_ce_specialization_and_supervisor_time_in_the_last_two_years(a
     assert "90 of 1,200 minutes" in html
     assert "0 of 360 minutes" in html
     from lms.accounts.models import User
-    from lms.catalog.services import ce_summary
+    from lms.catalog.records import ce_summary
 
     with app.app_context():
         summary = ce_summary(db.session.get(User, person.id))

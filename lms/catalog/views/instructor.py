@@ -14,21 +14,21 @@ from ...core.errors import DomainError
 from ...core.i18n import current_code
 from ...core.roles import Role
 from ...extensions import db
-from .. import services
+from .. import attendance
 from ..blueprint import bp
 from ..models import Attendance, Lesson, LiveSession, Modality, Offering
 
 
 def _my_offering(offering_id: int) -> Offering:
     offering = db.session.get(Offering, offering_id)
-    if offering is None or not services.instructor_can_manage(current_user, offering):
+    if offering is None or not attendance.instructor_can_manage(current_user, offering):
         abort(404)  # another provider's offering is as good as missing
     return offering
 
 
 def _my_session(session_id: int) -> LiveSession:
     session = db.session.get(LiveSession, session_id)
-    if session is None or not services.instructor_can_manage(current_user, session.offering):
+    if session is None or not attendance.instructor_can_manage(current_user, session.offering):
         abort(404)
     return session
 
@@ -55,7 +55,7 @@ def instructor_sessions(offering_id: int):
             if lesson is None:
                 raise DomainError("not_live", _("Choose one of this course's live lessons."))
             duration = form.get("duration", type=int) or lesson.planned_minutes
-            session = services.schedule_session(current_user, offering, lesson, starts, duration, form.get("location"))
+            session = attendance.schedule_session(current_user, offering, lesson, starts, duration, form.get("location"))
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -82,7 +82,7 @@ def _local_time(date: str, time: str) -> datetime:
 @roles_required(Role.INSTRUCTOR)
 def instructor_attendance(session_id: int):
     session = _my_session(session_id)
-    people = services.roster(session)
+    people = attendance.roster(session)
     if request.method == "POST":
         marks = {}
         for enrollment in people:
@@ -93,7 +93,7 @@ def instructor_attendance(session_id: int):
             marks[enrollment.id] = (status == "present",
                                     session.duration_minutes if minutes is None else minutes)
         try:
-            services.record_attendance(current_user, session, marks)
+            attendance.record_attendance(current_user, session, marks)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")

@@ -14,7 +14,7 @@ from ...core.markdown import render
 from ...core.policy import setting
 from ...core.roles import Role
 from ...extensions import db
-from .. import services
+from .. import seattime, services
 from ..blueprint import bp
 from ..models import Enrollment, Lesson, Offering
 
@@ -71,7 +71,7 @@ def lesson(enrollment_id: int, lesson_id: int):
         "catalog/lesson.html", enrollment=enrollment, lesson=lesson, module=lesson.module, lang=lang,
         body=render(lesson.text("body", lang)) if lesson.is_self_paced else None,
         previous=previous, following=following,
-        credited_seconds=services.lesson_seconds(current_user, lesson), cap_seconds=services.lesson_cap_seconds(lesson),
+        credited_seconds=seattime.lesson_seconds(current_user, lesson), cap_seconds=seattime.lesson_cap_seconds(lesson),
         page_id=secrets.token_urlsafe(12), interval=setting("heartbeat_interval_seconds"),
         idle_after=setting("idle_after_seconds"),
     )
@@ -89,7 +89,7 @@ def heartbeat(enrollment_id: int, lesson_id: int):
     if not (isinstance(page, str) and 0 < len(page) <= 64 and isinstance(sequence, int) and sequence > 0
             and isinstance(active, bool)):
         raise DomainError("invalid_body", _('Send a JSON object with "page" (text), "sequence" (a positive whole number) and "active" (true or false).'))
-    beat = services.heartbeat(current_user, enrollment, lesson, page, sequence, active)
+    beat = seattime.heartbeat(current_user, enrollment, lesson, page, sequence, active)
     db.session.commit()
     return jsonify(credited_seconds=beat.credited_seconds, lesson_seconds=beat.lesson_seconds,
                    cap_seconds=beat.cap_seconds, replayed=beat.replayed)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ...core.access import roles_required
 from ...core.i18n import current_code
 from ...core.roles import Role
-from .. import services
+from .. import records
 from ..blueprint import bp
 from ..competencies import competency_name, status_label
 from ..models import CreditSource
@@ -20,11 +20,11 @@ from ..models import CreditSource
 @bp.route("/trainee/record")
 @roles_required(Role.TRAINEE)
 def record():
-    rows = services.transcript(current_user)
+    rows = records.transcript(current_user)
     courses: dict[int, list] = {}
     for row in rows:
         courses.setdefault(row.enrollment.id, []).append(row)
-    return render_template("catalog/record.html", courses=courses, ce=services.ce_summary(current_user),
+    return render_template("catalog/record.html", courses=courses, ce=records.ce_summary(current_user),
                            lang=current_code())
 
 
@@ -37,7 +37,7 @@ def record_csv():
     writer.writerow([_("Course"), _("Provider"), _("Status"), _("Completed on"), _("Module"), _("Competency"),
                      _("Self-paced minutes"), _("Live minutes"), _("Correction minutes"), _("Total minutes"),
                      _("Knowledge check passed")])
-    for row in services.transcript(current_user):
+    for row in records.transcript(current_user):
         enrollment, version = row.enrollment, row.enrollment.version
         writer.writerow([
             version.text("title", lang), enrollment.offering.provider.name, status_label(enrollment.status),
