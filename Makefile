@@ -15,6 +15,7 @@ run: setup
 setup: install translations
 	$(FLASK) db upgrade
 	$(FLASK) content load
+	$(FLASK) bank load
 	LMS_DEMO_MODE=$${LMS_DEMO_MODE:-1} $(FLASK) demo seed
 
 test: install-dev translations

@@ -51,5 +51,43 @@ def seed() -> list[str]:
     from .catalog.services import offer_latest_versions
 
     offer_latest_versions(provider)  # the demo provider offers every shipped course
+    _pilot_statistics()
     db.session.commit()
     return created
+
+
+PILOT_LABEL = "Simulated pilot (demo data)"
+
+
+def _pilot_statistics(candidates: int = 1200, seed: int = 2026) -> None:
+    """Demo only: a simulated pilot of LOFT forms, analysed, so the statistics screens have something to show."""
+    import numpy as np
+
+    from .core.policy import setting
+    from .itembank.assembly import AssemblyError, Spec, assemble_many
+    from .itembank.loader import LANGUAGES, shipped_blueprint
+    from .itembank.models import StatisticsRun
+    from .itembank.psychometrics.irt import simulate
+    from .itembank.statistics import record_run, working_pool
+
+    if db.session.scalar(select(StatisticsRun.id).limit(1)) is not None:
+        return
+    blueprint = shipped_blueprint()
+    pool = working_pool(blueprint)
+    if not len(pool.ids):
+        return   # the bank is not loaded: nothing to simulate
+    spec = Spec(area_counts=tuple(a.scored_items for a in blueprint.areas), pretest_count=blueprint.pretest_items,
+                max_exposure=setting("max_item_exposure"))
+    try:
+        forms = assemble_many(pool, spec, candidates, seed).forms
+    except AssemblyError:
+        return   # the bank cannot serve the blueprint: nothing to simulate
+    rng = np.random.default_rng(seed)
+    presented = np.zeros((candidates, len(pool.ids)), dtype=bool)
+    for person, form in enumerate(forms):
+        presented[person, form] = True
+    a, b = rng.lognormal(0, 0.25, len(pool.ids)), rng.normal(-0.3, 0.9, len(pool.ids))
+    responses, _theta = simulate(candidates, a, b, rng, presented)
+    ids = [f"demo-{n:05d}" for n in range(candidates)]
+    languages = rng.choice(LANGUAGES, candidates, p=[0.5] + [0.5 / 9] * 9)
+    record_run(None, PILOT_LABEL, ids, [str(i) for i in pool.ids], responses, dict(zip(ids, languages)))

@@ -61,6 +61,20 @@ ACCESS: dict[str, object] = {
     "admin.user_status": {Role.ADMIN},
     "admin.providers": {Role.ADMIN},
     "admin.audit_log": {Role.ADMIN},
+    "itembank.browse": STAFF,
+    "itembank.export_json": STAFF,
+    "itembank.new_item": {Role.ITEM_WRITER},
+    "itembank.item": STAFF,
+    "itembank.save_metadata": {Role.ITEM_WRITER},
+    "itembank.edit_variant": {Role.ITEM_WRITER},
+    "itembank.review_item": {Role.ITEM_WRITER, Role.ADMIN},
+    "itembank.review_variant": {Role.ITEM_WRITER},
+    "itembank.version": STAFF,
+    "itembank.statistics": STAFF,
+    "itembank.upload_statistics": {Role.PSYCHOMETRICIAN},
+    "itembank.run": STAFF,
+    "itembank.run_csv": STAFF,
+    "itembank.apply": {Role.PSYCHOMETRICIAN},
 }
 
 WHO = [None, *Role]  # None: nobody signed in
@@ -75,7 +89,8 @@ def _routes(app):
 def _url(app, rule, user_id: int) -> str:
     samples = {"user_id": user_id, "token": "not-a-valid-token", "filename": "css/app.css",
                "offering_id": 1, "enrollment_id": 1, "lesson_id": 1, "module_id": 1,
-               "session_id": 1, "code": "ABCD-EFGH-JKMN-PQRS"}
+               "session_id": 1, "code": "ABCD-EFGH-JKMN-PQRS",
+               "item_id": "PSS-01-001", "language": "es", "number": 1, "run_id": 1}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: samples[name] for name in rule.arguments})
 

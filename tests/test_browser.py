@@ -36,6 +36,8 @@ def server(tmp_path_factory):
     from lms.core.policy import settings
     from lms.demo import seed
     from lms.extensions import db
+    from lms.itembank.loader import EXAM_BANK, load_bank
+    from lms.itembank.store import load_files
 
     folder = tmp_path_factory.mktemp("served")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'lms.db'}", "DEMO_MODE": True,
@@ -43,6 +45,7 @@ def server(tmp_path_factory):
     with app.app_context():
         upgrade()
         load_shipped(load_courses(Path(__file__).resolve().parent.parent / "courses", settings()))
+        load_files(load_bank(EXAM_BANK))
         db.session.commit()
         seed()
     server_app["app"] = app
@@ -163,7 +166,9 @@ def test_pages_pass_an_automated_wcag_audit(server, browser, locale):
         paths = [home, "/account", "/account/password"]
         if home == "/admin/":
             paths += ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/providers", "/admin/audit",
-                      "/admin/users/1/training"]
+                      "/admin/users/1/training", "/staff/bank/", "/staff/bank/?flag=flagged", "/staff/bank/new",
+                      "/staff/bank/items/PSS-01-001", "/staff/bank/items/PSS-01-001/variants/fa",
+                      "/staff/bank/items/PSS-01-001/versions/1", "/staff/bank/statistics", "/staff/bank/statistics/1"]
         if home == "/trainee/":
             paths += ["/courses", "/courses/1", "/trainee/record"]
         if home == "/provider/":
@@ -258,3 +263,30 @@ def test_learning_pages_pass_the_wcag_audit(server, browser):
     found["module"] = _violations(page)
     context.close()
     assert {where: v for where, v in found.items() if v} == {}
+
+
+def test_staff_apply_a_calibration_and_edit_a_translation_side_by_side(server, browser):
+    """A psychometrician applies the pilot's parameters and sees the curves; a writer edits the Farsi text."""
+    page = browser.new_page()
+    _sign_in_in_english(page, server, "admin@example.org")
+    page.goto(server + "/staff/bank/statistics/1")
+    page.get_by_role("button", name="Apply the parameters to the bank").click()
+    page.wait_for_load_state()
+    assert "Parameters applied to" in page.locator(".flash--success").inner_text()
+    page.goto(server + "/staff/bank/statistics")
+    assert page.locator("figure.chart svg path.chart__line").count() >= 1
+    page.screenshot(path=str(SHOTS / "bank-test-information.png"), full_page=True)
+    page.goto(server + "/staff/bank/items/PSS-01-002")
+    assert page.locator("figure.chart svg").count() == 1
+    page.get_by_role("link", name="Edit beside the English (فارسی)").click()
+    stem = page.locator("#stem")
+    assert stem.get_attribute("dir") == "rtl"
+    assert page.locator(".source-text [lang=en]").count() == 1
+    stem.fill(stem.input_value() + " (بازبینی‌شده)")
+    page.fill("#note", "wording")
+    page.get_by_role("button", name="Save for review").click()
+    page.wait_for_load_state()
+    assert "the text is now in review" in page.locator(".flash--success").inner_text()
+    assert "fa stem" in page.locator("#history-title + .table-scroll").inner_text()
+    page.screenshot(path=str(SHOTS / "bank-item.png"), full_page=True)
+    page.close()

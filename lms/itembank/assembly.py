@@ -24,22 +24,29 @@ class Pool:
     a: np.ndarray             # NaN while uncalibrated
     b: np.ndarray
     enemies: tuple            # per item: array of enemy indices
+    p: np.ndarray | None = None   # classical difficulty (proportion right) per item, NaN where unknown
 
     @property
     def calibrated(self) -> bool:
         return not (np.isnan(self.a).any() or np.isnan(self.b).any())
 
+    @property
+    def has_difficulty(self) -> bool:
+        """Every scored item has a p-value: forms can be held to a difficulty band while uncalibrated."""
+        return self.p is not None and not np.isnan(self.p[~self.pretest]).any()
+
     @classmethod
-    def from_items(cls, items, area_keys: list[str]) -> Pool:
+    def from_items(cls, items, area_keys: list[str], p_values: dict | None = None) -> Pool:
         items = [i for i in items if i.status == "approved"]
         index = {item.id: n for n, item in enumerate(items)}
         return cls(
             ids=np.array([i.id for i in items]),
-            area=np.array([area_keys.index(i.area) for i in items]),
-            pretest=np.array([i.pretest for i in items]),
+            area=np.array([area_keys.index(i.area) for i in items], dtype=int),
+            pretest=np.array([i.pretest for i in items], dtype=bool),
             a=np.array([i.irt.get("a", np.nan) for i in items], dtype=float),
             b=np.array([i.irt.get("b", np.nan) for i in items], dtype=float),
             enemies=tuple(np.array([index[e] for e in i.enemies if e in index], dtype=int) for i in items),
+            p=np.array([(p_values or {}).get(i.id, np.nan) for i in items], dtype=float),
         )
 
 
@@ -49,6 +56,7 @@ class Spec:
     pretest_count: int
     thetas: tuple[float, ...] = (-1.0, 0.0, 1.0)
     band: float = 0.10                 # information may differ from the target by this share
+    difficulty_band: float = 0.02      # uncalibrated: a form's mean p may differ from the target by this much
     max_exposure: float = 0.25
 
     @property
@@ -79,12 +87,17 @@ class Exposure:
 class _Target:
     info: np.ndarray | None          # (n_items, n_thetas) item information, None if uncalibrated
     target: np.ndarray | None        # target test information at each theta
+    p_target: float | None = None    # uncalibrated but with p-values: the mean p of a blueprint-exact form
 
 
 def target_information(pool: Pool, spec: Spec) -> _Target:
     """The information an average blueprint-exact form has at each ability point."""
     if not pool.calibrated:
-        return _Target(None, None)
+        if not pool.has_difficulty:
+            return _Target(None, None)
+        weighted = sum(count * pool.p[(pool.area == area) & ~pool.pretest].mean()
+                       for area, count in enumerate(spec.area_counts) if count)
+        return _Target(None, None, float(weighted / spec.scored_count))
     info = item_information(np.array(spec.thetas), pool.a, pool.b).T  # (items, thetas)
     target = np.zeros(len(spec.thetas))
     for area, count in enumerate(spec.area_counts):
@@ -132,6 +145,8 @@ def _assemble_once(pool, spec, rng, exposure, seen, prepared, max_swaps) -> np.n
         _pick(pool, eligible, count, weight, chosen, rng)
     if prepared.info is not None:
         _repair_information(pool, spec, prepared, chosen, weight, rng, max_swaps)
+    elif prepared.p_target is not None:
+        _repair_difficulty(pool, spec, prepared.p_target, chosen, weight, rng, max_swaps)
     form = np.flatnonzero(chosen)
     return form[rng.permutation(len(form))]
 
@@ -191,11 +206,35 @@ def _repair_information(pool, spec, prepared, chosen, weight, rng, max_swaps) ->
         chosen[out], chosen[swap_in] = False, True
 
 
+def _repair_difficulty(pool, spec, p_target, chosen, weight, rng, max_swaps) -> None:
+    """Uncalibrated bank: swap scored items within their area until the form's mean p is inside the band."""
+    scored = ~pool.pretest
+    for _ in range(max_swaps):
+        inside = np.flatnonzero(chosen & scored)
+        deviation = pool.p[inside].mean() - p_target
+        if abs(deviation) <= spec.difficulty_band:
+            return
+        too_hard = deviation < 0
+        out = inside[np.argmin(pool.p[inside])] if too_hard else inside[np.argmax(pool.p[inside])]
+        blocked = np.zeros(len(chosen), dtype=bool)
+        for i in np.flatnonzero(chosen):
+            if i != out:
+                blocked[pool.enemies[i]] = True
+        options = np.flatnonzero((pool.area == pool.area[out]) & scored & ~chosen & ~blocked & (weight >= 1e-2))
+        better = options[pool.p[options] > pool.p[out]] if too_hard else options[pool.p[options] < pool.p[out]]
+        if not len(better):
+            return
+        ranked = better[np.argsort(-np.abs(pool.p[better] - pool.p[out]))][:5]
+        swap_in = ranked[rng.integers(len(ranked))]
+        chosen[out], chosen[swap_in] = False, True
+
+
 @dataclass
 class BatchSummary:
     forms: list = field(default_factory=list)
     blueprint_exact: float = 0.0
     information: np.ndarray | None = None   # (forms, thetas)
+    difficulty: np.ndarray | None = None    # uncalibrated: each form's mean p on its scored items
     within_band: float = float("nan")
     max_exposure: float = 0.0
     mean_exposure: float = 0.0
@@ -226,6 +265,9 @@ def summarize(pool, spec, forms, exposure, prepared) -> BatchSummary:
         summary.information = np.array([prepared.info[f[~pool.pretest[f]]].sum(axis=0) for f in forms])
         within = np.all(np.abs(summary.information / prepared.target - 1) <= spec.band, axis=1)
         summary.within_band = float(within.mean())
+    elif prepared.p_target is not None:
+        summary.difficulty = np.array([pool.p[f[~pool.pretest[f]]].mean() for f in forms])
+        summary.within_band = float((np.abs(summary.difficulty - prepared.p_target) <= spec.difficulty_band + 1e-12).mean())
     rates = exposure.rates()
     summary.max_exposure = float(rates.max())
     summary.mean_exposure = float(rates[rates > 0].mean()) if (rates > 0).any() else 0.0

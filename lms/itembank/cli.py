@@ -14,13 +14,11 @@ from ..core.policy import setting
 from .assembly import AssemblyError, Pool, Spec, assemble_many
 from .exchange import (VariantFileError, add_variants, export_bank, import_bank, items_from_export,
                        simulate_bank)
-from .loader import BankInvalid, load_bank, load_blueprint
+from .loader import EXAM_BANK, BankInvalid, load_bank, load_blueprint
 from .psychometrics.classical import item_statistics
 from .psychometrics.dif import mantel_haenszel
 from .psychometrics.irt import calibrate
 from .responses import ResponseFileError, read_groups, read_responses, write_csv
-
-EXAM_BANK = Path(__file__).resolve().parent.parent.parent / "exam_bank"
 
 bank = AppGroup("bank", help="The item bank in exam_bank/ and its psychometrics.")
 
@@ -44,6 +42,18 @@ def bank_check(languages: bool):
             click.echo(f"  {lang}: {count} approved variants")
         click.echo(f"languages that can be offered: {', '.join(loaded.offerable_languages()) or 'none'}")
     click.echo("bank is valid")
+
+
+@bank.command("load")
+def bank_load():
+    """Bring exam_bank/ into the database (new and changed items; staff edits made there are kept)."""
+    from ..extensions import db
+    from .store import load_files
+
+    result = load_files(_shipped_bank())
+    db.session.commit()
+    click.echo(f"{result.created} items added, {result.updated} updated, {result.unchanged} unchanged, "
+               f"{result.kept} kept as staff edited them")
 
 
 def _shipped_bank():
@@ -132,7 +142,8 @@ def bank_assemble(n_forms: int, seed: int, out: str, bank_file: str | None):
             "blueprint": {key: count for key, count in zip(area_keys, spec.area_counts)},
             "information_at": list(spec.thetas),
             "information_mean": summary.information.mean(axis=0).round(3).tolist() if summary.information is not None else None,
-            "within_band": summary.within_band if summary.information is not None else None,
+            "difficulty_mean": round(float(summary.difficulty.mean()), 4) if summary.difficulty is not None else None,
+            "within_band": None if math.isnan(summary.within_band) else summary.within_band,
             "max_exposure": round(summary.max_exposure, 4), "mean_exposure": round(summary.mean_exposure, 4),
             "mean_pairwise_overlap": round(summary.mean_overlap, 4),
         },

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..core.datafiles import Node, Problem, read_mapping
 from .types import REGISTRY
 
 FORMAT_VERSION = 1
+EXAM_BANK = Path(__file__).resolve().parent.parent.parent / "exam_bank"
 LANGUAGES = ("en", "es", "zh_Hant", "vi", "ko", "tl", "hy", "ru", "fa", "ar")
 STATUSES = ("draft", "review", "approved", "retired")
 LEVELS = ("recall", "application", "analysis")
@@ -117,6 +119,11 @@ def load_blueprint(path: Path, competency_count: int = 17) -> Blueprint:
     return Blueprint(scored_items=scored, pretest_items=int(form.get("pretest_items") or 0),
                      time_minutes=int(form.get("time_minutes") or 0), break_after_item=int(form.get("break_after_item") or 0),
                      break_minutes=int(form.get("break_minutes") or 0), scale=dict(scale), areas=tuple(areas))
+
+
+@lru_cache(maxsize=1)
+def shipped_blueprint() -> Blueprint:
+    return load_blueprint(EXAM_BANK / "blueprint.yaml")
 
 
 def load_bank(root: Path) -> Bank:

@@ -94,3 +94,18 @@ def test_an_infeasible_blueprint_says_so():
     pool = make_pool(1, per_area=5, areas=1, pretest=2, enemy_pairs=0)
     with pytest.raises(AssemblyError, match="needs 9"):
         assemble(pool, Spec(area_counts=(9,), pretest_count=1), np.random.default_rng(0))
+
+
+def test_an_uncalibrated_bank_with_p_values_gives_forms_of_like_difficulty():
+    import dataclasses
+
+    base = make_pool(6, per_area=80, areas=4, pretest=30, enemy_pairs=20, calibrated=False)
+    rng = np.random.default_rng(2)
+    pool = dataclasses.replace(base, p=rng.uniform(0.25, 0.95, len(base.ids)))
+    spec = Spec(area_counts=(8, 8, 8, 8), pretest_count=4, difficulty_band=0.02)
+    banded = assemble_many(pool, spec, 200, seed=3)
+    unbanded = assemble_many(dataclasses.replace(base), spec, 200, seed=3)
+    assert banded.within_band >= 0.95 and banded.blueprint_exact == 1.0
+    means = np.array([pool.p[f[~pool.pretest[f]]].mean() for f in unbanded.forms])
+    assert np.mean(np.abs(means - banded.difficulty.mean()) <= 0.02) < 0.8   # the band is doing the work
+    assert np.isnan(unbanded.within_band) and unbanded.difficulty is None   # no p-values: no difficulty target
