@@ -179,7 +179,8 @@ def create_admin(email: str, name: str, password: str):
 
 
 def register(app) -> None:
+    from .exam.cli import exam
     from .itembank.cli import bank
 
-    for group in (demo, translate, accounts, content, bank):
+    for group in (demo, translate, accounts, content, bank, exam):
         app.cli.add_command(group)

@@ -52,8 +52,25 @@ def seed() -> list[str]:
 
     offer_latest_versions(provider)  # the demo provider offers every shipped course
     _pilot_statistics()
+    _exam_session()
     db.session.commit()
     return created
+
+
+def _exam_session() -> None:
+    """Demo only: one exam session tomorrow, in every language the bank can serve, for the trainee to book."""
+    from datetime import timedelta
+
+    from .core.clock import now
+    from .exam.models import ExamSession
+    from .exam.scheduling import offerable_languages
+
+    languages = offerable_languages()
+    if not languages or db.session.scalar(select(ExamSession.id).limit(1)) is not None:
+        return
+    start = (now() + timedelta(days=1)).replace(hour=16, minute=0, second=0, microsecond=0)
+    db.session.add(ExamSession(mode="center", starts_at=start, location="Sacramento (demo)", capacity=30,
+                               languages=languages))
 
 
 PILOT_LABEL = "Simulated pilot (demo data)"

@@ -61,6 +61,24 @@ ACCESS: dict[str, object] = {
     "admin.user_status": {Role.ADMIN},
     "admin.providers": {Role.ADMIN},
     "admin.audit_log": {Role.ADMIN},
+    "exam.home": {Role.TRAINEE},
+    "exam.book": {Role.TRAINEE},
+    "exam.cancel": {Role.TRAINEE},
+    "exam.sitting_page": {Role.TRAINEE},
+    "exam.sitting_save": {Role.TRAINEE},
+    "exam.take_break": {Role.TRAINEE},
+    "exam.review": {Role.TRAINEE},
+    "exam.submit": {Role.TRAINEE},
+    "exam.result": {Role.TRAINEE},
+    "exam.api_state": {Role.TRAINEE},
+    "exam.api_item": {Role.TRAINEE},
+    "exam.api_save": {Role.TRAINEE},
+    "exam.api_submit": {Role.TRAINEE},
+    "exam.api_heartbeat": {Role.TRAINEE},
+    "exam.staff_sessions": {Role.ADMIN},
+    "exam.staff_session": {Role.ADMIN},
+    "exam.staff_admit": {Role.ADMIN},
+    "exam.staff_release": {Role.ADMIN},
     "itembank.browse": STAFF,
     "itembank.export_json": STAFF,
     "itembank.new_item": {Role.ITEM_WRITER},
@@ -90,7 +108,8 @@ def _url(app, rule, user_id: int) -> str:
     samples = {"user_id": user_id, "token": "not-a-valid-token", "filename": "css/app.css",
                "offering_id": 1, "enrollment_id": 1, "lesson_id": 1, "module_id": 1,
                "session_id": 1, "code": "ABCD-EFGH-JKMN-PQRS",
-               "item_id": "PSS-01-001", "language": "es", "number": 1, "run_id": 1}
+               "item_id": "PSS-01-001", "language": "es", "number": 1, "run_id": 1,
+               "public_id": "0123456789abcdef", "booking_id": 1, "position": 1}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: samples[name] for name in rule.arguments})
 

@@ -168,9 +168,10 @@ def test_pages_pass_an_automated_wcag_audit(server, browser, locale):
             paths += ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/providers", "/admin/audit",
                       "/admin/users/1/training", "/staff/bank/", "/staff/bank/?flag=flagged", "/staff/bank/new",
                       "/staff/bank/items/PSS-01-001", "/staff/bank/items/PSS-01-001/variants/fa",
-                      "/staff/bank/items/PSS-01-001/versions/1", "/staff/bank/statistics", "/staff/bank/statistics/1"]
+                      "/staff/bank/items/PSS-01-001/versions/1", "/staff/bank/statistics", "/staff/bank/statistics/1",
+                      "/staff/exam/sessions"]
         if home == "/trainee/":
-            paths += ["/courses", "/courses/1", "/trainee/record"]
+            paths += ["/courses", "/courses/1", "/trainee/record", "/exam/"]
         if home == "/provider/":
             paths += ["/provider/offerings", "/provider/offerings/1/sessions"]
         for path in paths:
@@ -290,3 +291,44 @@ def test_staff_apply_a_calibration_and_edit_a_translation_side_by_side(server, b
     assert "fa stem" in page.locator("#history-title + .table-scroll").inner_text()
     page.screenshot(path=str(SHOTS / "bank-item.png"), full_page=True)
     page.close()
+
+
+def test_trainee_books_is_admitted_and_answers_in_arabic(server, browser):
+    """Book the demo session in Arabic, be admitted by staff, answer and flag, review; the pages are RTL and pass axe."""
+    pytest.importorskip("axe_playwright_python")
+    trainee = browser.new_context()
+    page = trainee.new_page()
+    _sign_in_in_english(page, server, "trainee@example.org")
+    page.goto(server + "/exam/")
+    page.select_option("select[name=language]", "ar")
+    page.get_by_role("button", name="Book a seat").first.click()
+    page.wait_for_load_state()
+    assert "Your seat is booked." in page.locator(".flash--success").inner_text()
+
+    staff = browser.new_page()
+    _sign_in_in_english(staff, server, "admin@example.org")
+    staff.goto(server + "/staff/exam/sessions")
+    staff.locator("table a").first.click()
+    staff.get_by_role("button", name="Admit").first.click()
+    staff.wait_for_load_state()
+    assert "the exam has started" in staff.locator(".flash--success").inner_text()
+    staff.close()
+
+    page.goto(server + "/exam/")
+    page.get_by_role("link", name="Continue your exam").click()
+    page.wait_for_load_state()
+    question = page.locator("fieldset.question")
+    assert question.get_attribute("dir") == "rtl" and question.get_attribute("lang") == "ar"
+    assert _violations(page) == []
+    page.locator("fieldset.question input[type=radio]").nth(2).check()
+    page.check("#flag")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+    assert "Question 2 of 120" in page.locator("h1").inner_text()
+    page.get_by_role("button", name="Save and review all answers").click()
+    page.wait_for_load_state()
+    assert "1 of 120 answered" in page.locator("main").inner_text()
+    assert page.locator("h2:has-text('Flagged for review') + ul a").inner_text() == "Question 1"
+    assert _violations(page) == []
+    page.screenshot(path=str(SHOTS / "exam-review.png"), full_page=True)
+    trainee.close()

@@ -10,7 +10,8 @@ from .roles import PROVIDER_ROLES, STAFF_ROLES, Role
 
 # (endpoint, label, roles that open it), in the order the navigation shows them.
 DASHBOARDS = (
-    ("dashboards.trainee", _l("My training"), frozenset({Role.TRAINEE})),
+    ("exam.home", _l("Certification exam"), frozenset({Role.TRAINEE})),
+    ("dashboards.trainee", _l("My training"), frozenset({Role.TRAINEE})),   # after the exam: a trainee's home
     ("dashboards.provider", _l("Training provider"), PROVIDER_ROLES),
     ("dashboards.proctor", _l("Proctoring"), frozenset({Role.PROCTOR})),
     ("admin.dashboard", _l("Certification staff"), STAFF_ROLES),

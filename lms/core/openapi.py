@@ -53,7 +53,9 @@ def _errors(*codes: int) -> dict:
 
 
 def document() -> dict:
-    return {
+    from ..exam import openapi as exam
+
+    doc = {
         "openapi": "3.1.0",
         "info": {
             "title": "Peer Support Certification LMS API",
@@ -69,7 +71,8 @@ def document() -> dict:
                 "session": {"type": "apiKey", "in": "cookie", "name": "lms_session"},
                 "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
             },
-            "schemas": {"Error": _ERROR, "Me": _ME, "Heartbeat": _HEARTBEAT, "HeartbeatResult": _HEARTBEAT_RESULT},
+            "schemas": {"Error": _ERROR, "Me": _ME, "Heartbeat": _HEARTBEAT, "HeartbeatResult": _HEARTBEAT_RESULT,
+                        **exam.SCHEMAS},
         },
         "paths": {
             "/api/v1/me": {
@@ -123,3 +126,5 @@ def document() -> dict:
             },
         },
     }
+    doc["paths"].update(exam.PATHS)
+    return doc

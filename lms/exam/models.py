@@ -1,0 +1,91 @@
+"""Exam sessions, seats booked in them, and attempts: the frozen form, the server's clock and the answers."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.clock import now
+from ..core.database import UTCDateTime
+from ..extensions import db
+
+
+class ExamSession(db.Model):
+    __tablename__ = "exam_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16))               # center | online
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    capacity: Mapped[int] = mapped_column(Integer)
+    languages: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    bookings: Mapped[list[Booking]] = relationship(back_populates="session")
+
+
+class Booking(db.Model):
+    """A candidate's seat in a session, in the language they chose."""
+
+    __tablename__ = "exam_bookings"
+    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_exam_bookings_session_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id", name="fk_exam_bookings_session"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", name="fk_exam_bookings_user"), index=True)
+    language: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="booked")   # booked | cancelled
+    booked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    time_multiplier: Mapped[float] = mapped_column(Float, default=1.0)  # approved accommodations
+    extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
+
+    session: Mapped[ExamSession] = relationship(back_populates="bookings")
+    user = relationship("User")
+    attempt: Mapped[Attempt | None] = relationship(back_populates="booking", uselist=False)
+
+
+class Attempt(db.Model):
+    """One sitting. The clock: ``time_used_seconds`` plus, while running, the time since ``running_since``."""
+
+    __tablename__ = "exam_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)   # in URLs and option ids; says nothing
+    booking_id: Mapped[int] = mapped_column(ForeignKey("exam_bookings.id", name="fk_exam_attempts_booking"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", name="fk_exam_attempts_user"), index=True)
+    language: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), index=True)   # in_progress | on_break | submitted | expired
+    form: Mapped[list] = mapped_column(JSON)                     # [{"item": id, "version": n, "pretest": bool}]
+    position: Mapped[int] = mapped_column(Integer, default=0)    # the item the candidate is on (0-based)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)    # the highest save sequence applied
+    time_allowed_seconds: Mapped[int] = mapped_column(Integer)
+    time_used_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    running_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    break_after: Mapped[int] = mapped_column(Integer)            # the scheduled break comes after this many items
+    break_seconds: Mapped[int] = mapped_column(Integer)
+    break_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    break_taken: Mapped[bool] = mapped_column(Boolean, default=False)
+    device_hash: Mapped[str | None] = mapped_column(String(64))
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    result: Mapped[dict | None] = mapped_column(JSON)
+
+    booking: Mapped[Booking] = relationship(back_populates="attempt")
+    answers: Mapped[list[AttemptAnswer]] = relationship(back_populates="attempt", order_by="AttemptAnswer.position")
+
+
+class AttemptAnswer(db.Model):
+    __tablename__ = "exam_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "position", name="uq_exam_answers_attempt_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("exam_attempts.id", name="fk_exam_answers_attempt"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    option: Mapped[str | None] = mapped_column(String(8))       # the language-independent option id
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")

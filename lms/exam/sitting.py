@@ -1,0 +1,317 @@
+"""The sitting: admission, the server's clock, saving answers, the break, submitting, and closing late attempts.
+
+The clock is the server's: time used accumulates while the clock runs and stops during a break.
+Saves carry a per-attempt sequence number; one that is not newer than the last applied changes
+nothing, so replays and stale retries are harmless.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..core import audit
+from ..core.errors import DomainError
+from ..core.policy import setting
+from ..extensions import db
+from ..itembank.assembly import AssemblyError, Spec, assemble
+from ..itembank.delivery import option_for, shuffled_options
+from ..itembank.loader import shipped_blueprint
+from ..itembank.models import BankItem, ItemVersion
+from ..itembank.psychometrics.scoring import Scale, score
+from ..itembank.statistics import latest_by_item, working_pool
+from ..itembank.store import working_bank
+from .models import Attempt, AttemptAnswer, Booking
+
+OPEN = ("in_progress", "on_break")
+
+
+def _secret() -> bytes:
+    return current_app.config["SECRET_KEY"].encode()
+
+
+# -- the clock --------------------------------------------------------------------------------------
+
+def used_seconds(attempt: Attempt, at: datetime) -> float:
+    used = attempt.time_used_seconds
+    if attempt.running_since is not None:
+        used += max(0.0, (at - attempt.running_since).total_seconds())
+    return used
+
+
+def remaining_seconds(attempt: Attempt, at: datetime) -> int:
+    return max(0, math.ceil(attempt.time_allowed_seconds - used_seconds(attempt, at)))
+
+
+def _stop_clock(attempt: Attempt, at: datetime) -> None:
+    if attempt.running_since is not None:
+        attempt.time_used_seconds = int(round(used_seconds(attempt, at)))
+        attempt.running_since = None
+
+
+def deadline(attempt: Attempt) -> datetime | None:
+    """When time runs out if the clock keeps running (None while it is stopped)."""
+    if attempt.running_since is None:
+        return None
+    return attempt.running_since + timedelta(seconds=attempt.time_allowed_seconds - attempt.time_used_seconds)
+
+
+def catch_up(attempt: Attempt, at: datetime) -> None:
+    """Apply what time has done since the last request: a break that ran out, a deadline that passed."""
+    if attempt.state == "on_break" and attempt.break_started_at is not None:
+        break_end = attempt.break_started_at + timedelta(seconds=attempt.break_seconds)
+        if at >= break_end:   # the break is over whether or not the candidate came back: the clock runs again
+            attempt.state = "in_progress"
+            attempt.break_started_at = None
+            attempt.running_since = break_end
+    if attempt.state == "in_progress":
+        end = deadline(attempt)
+        if end is not None and at >= end:
+            finish(attempt, end, "time")
+
+
+# -- admission --------------------------------------------------------------------------------------
+
+def admit(booking: Booking, at: datetime, actor=None) -> Attempt:
+    """Start the candidate's attempt: assemble and freeze the form and start the clock (again is harmless)."""
+    booking = db.session.scalars(select(Booking).where(Booking.id == booking.id).with_for_update()).one()
+    if booking.attempt is not None:
+        return booking.attempt
+    if booking.status != "booked":
+        raise DomainError("not_booked", _("This seat is not booked."), status=409)
+    blueprint = shipped_blueprint()
+    if booking.language not in working_bank(blueprint).offerable_languages():
+        raise DomainError("language_unavailable", _("The exam cannot be given in this language now."), status=409)
+    pool = working_pool(blueprint)
+    earlier = db.session.scalars(select(Attempt.form).where(Attempt.user_id == booking.user_id)).all()
+    seen_ids = {entry["item"] for form in earlier for entry in form}
+    seen = np.flatnonzero(np.isin(pool.ids, list(seen_ids))) if seen_ids else None
+    public_id = secrets.token_hex(16)
+    rng = np.random.default_rng(int.from_bytes(hashlib.sha256(public_id.encode()).digest()[:8], "big"))
+    spec = Spec(area_counts=tuple(a.scored_items for a in blueprint.areas), pretest_count=blueprint.pretest_items,
+                max_exposure=setting("max_item_exposure"))
+    try:
+        chosen = assemble(pool, spec, rng, seen=seen)
+    except AssemblyError as error:
+        raise DomainError("assembly_failed", _("A form could not be assembled from the item bank."), status=409) \
+            from error
+    ids = [str(pool.ids[i]) for i in chosen]
+    versions = dict(db.session.execute(select(BankItem.id, BankItem.version).where(BankItem.id.in_(ids))).all())
+    allowed = round(blueprint.time_minutes * 60 * booking.time_multiplier) + booking.extra_minutes * 60
+    attempt = Attempt(public_id=public_id, booking_id=booking.id, user_id=booking.user_id, language=booking.language,
+                      state="in_progress", position=0, last_seq=0, time_allowed_seconds=allowed, time_used_seconds=0,
+                      running_since=at, break_after=blueprint.break_after_item, break_seconds=blueprint.break_minutes * 60,
+                      form=[{"item": i, "version": versions[i], "pretest": bool(pool.pretest[n])} for i, n in zip(ids, chosen)],
+                      started_at=at, last_contact_at=at)
+    db.session.add(attempt)
+    db.session.flush()
+    audit.record("exam.admitted", attempt, actor=actor, booking=booking.id, seconds=allowed)
+    return attempt
+
+
+# -- the device that holds the attempt ----------------------------------------------------------------
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hold(attempt: Attempt, token: str | None) -> str:
+    """The device token of the browser holding the attempt; another browser is refused until released."""
+    if attempt.device_hash is None:
+        token = token or secrets.token_urlsafe(24)
+        attempt.device_hash = _digest(token)
+        return token
+    if token is None or not secrets.compare_digest(attempt.device_hash, _digest(token)):
+        raise DomainError("other_device", _("Your exam is open on another device. Ask your proctor to release it, "
+                                            "then reload this page."), status=409)
+    return token
+
+
+def release(attempt: Attempt, actor, reason: str) -> None:
+    attempt.device_hash = None
+    audit.record("exam.device_released", attempt, actor=actor, reason=reason)
+
+
+# -- what the candidate sees -----------------------------------------------------------------------------
+
+def _snapshot(entry: dict) -> dict:
+    version = db.session.scalars(select(ItemVersion).where(ItemVersion.item_id == entry["item"],
+                                                          ItemVersion.number == entry["version"])).one()
+    return version.snapshot
+
+
+@dataclass
+class ShownItem:
+    position: int
+    total: int
+    stem: str
+    options: list            # [(opaque id, text)] in this attempt's order
+    chosen: str | None       # opaque id of the saved answer
+    flagged: bool
+
+
+def answers_by_position(attempt: Attempt) -> dict[int, AttemptAnswer]:
+    return {a.position: a for a in attempt.answers}
+
+
+def shown_item(attempt: Attempt, position: int) -> ShownItem:
+    if not 0 <= position < len(attempt.form):
+        raise DomainError("not_found", _("There is no such question."), status=404)
+    entry = attempt.form[position]
+    variant = _snapshot(entry)["variants"][attempt.language]
+    texts = {o["id"]: o["text"] for o in variant["options"]}
+    order = shuffled_options(_secret(), attempt.public_id, entry["item"], sorted(texts))
+    answer = answers_by_position(attempt).get(position)
+    chosen = next((tag for tag, oid in order if answer and oid == answer.option), None)
+    return ShownItem(position, len(attempt.form), variant["stem"], [(tag, texts[oid]) for tag, oid in order], chosen,
+                     bool(answer and answer.flagged))
+
+
+# -- the candidate's actions -------------------------------------------------------------------------
+
+def _must_be_open(attempt: Attempt) -> None:
+    if attempt.state == "on_break":
+        raise DomainError("on_break", _("You are on your break. Continue the exam to answer questions."), status=409)
+    if attempt.state not in OPEN:
+        raise DomainError("time_up", _("This exam has ended. Answers saved before the end count."), status=409)
+
+
+def save(attempt: Attempt, position: int, opaque: str | None, flagged: bool | None, seq: int, at: datetime) -> bool:
+    """Apply one save; returns False when ``seq`` is not newer than the last applied (nothing changes)."""
+    catch_up(attempt, at)
+    _must_be_open(attempt)
+    attempt.last_contact_at = at
+    if seq <= attempt.last_seq:
+        return False
+    if not 0 <= position < len(attempt.form):
+        raise DomainError("not_found", _("There is no such question."), status=404)
+    entry = attempt.form[position]
+    option = None
+    if opaque:
+        option_ids = sorted(o["id"] for o in _snapshot(entry)["variants"][attempt.language]["options"])
+        option = option_for(_secret(), attempt.public_id, entry["item"], option_ids, opaque)
+        if option is None:
+            raise DomainError("bad_option", _("That answer is not one of this question's options. Reload the page."))
+    answer = answers_by_position(attempt).get(position)
+    if answer is None:
+        answer = AttemptAnswer(attempt=attempt, position=position, option=None, flagged=False, seq=seq, saved_at=at)
+        db.session.add(answer)
+    if opaque is not None:
+        answer.option = option
+    if flagged is not None:
+        answer.flagged = flagged
+    answer.seq, answer.saved_at = seq, at
+    attempt.last_seq = seq
+    attempt.position = position
+    return True
+
+
+def go_to(attempt: Attempt, position: int, at: datetime) -> None:
+    catch_up(attempt, at)
+    _must_be_open(attempt)
+    attempt.position = max(0, min(position, len(attempt.form) - 1))
+    attempt.last_contact_at = at
+
+
+def break_due(attempt: Attempt) -> bool:
+    """The scheduled break is offered once the candidate moves past item ``break_after``."""
+    return (attempt.state == "in_progress" and not attempt.break_taken and attempt.break_seconds > 0
+            and 0 < attempt.break_after < len(attempt.form) and attempt.position >= attempt.break_after)
+
+
+def start_break(attempt: Attempt, at: datetime) -> None:
+    catch_up(attempt, at)
+    if not break_due(attempt):
+        raise DomainError("no_break", _("The break is not available now."), status=409)
+    _stop_clock(attempt, at)
+    attempt.state, attempt.break_started_at, attempt.break_taken = "on_break", at, True
+    audit.record("exam.break_started", attempt)
+
+
+def skip_break(attempt: Attempt, at: datetime) -> None:
+    catch_up(attempt, at)
+    if break_due(attempt):
+        attempt.break_taken = True
+
+
+def end_break(attempt: Attempt, at: datetime) -> None:
+    catch_up(attempt, at)
+    if attempt.state != "on_break":
+        return
+    attempt.state, attempt.break_started_at, attempt.running_since = "in_progress", None, at
+    audit.record("exam.break_ended", attempt)
+
+
+def finish(attempt: Attempt, at: datetime, reason: str) -> None:
+    """End the attempt (the candidate submitted, or time ran out) and score it."""
+    if attempt.state not in OPEN:
+        return
+    _stop_clock(attempt, at)
+    attempt.time_used_seconds = min(attempt.time_used_seconds, attempt.time_allowed_seconds)
+    attempt.state = "submitted" if reason == "candidate" else "expired"
+    attempt.ended_at = at
+    attempt.result = score_attempt(attempt)
+    audit.record("exam.ended", attempt, reason=reason, scaled=attempt.result["scaled"], passed=attempt.result["passed"])
+
+
+def sweep(at: datetime) -> int:
+    """Close every attempt whose time has run out, even if its browser never came back."""
+    closed = 0
+    for attempt in db.session.scalars(select(Attempt).where(Attempt.state.in_(OPEN)).with_for_update()):
+        catch_up(attempt, at)
+        closed += attempt.state not in OPEN
+    return closed
+
+
+# -- scoring -------------------------------------------------------------------------------------------
+
+def _parameters(item_id: str, irt: dict | None, p_values: dict) -> tuple[float, float]:
+    """IRT a and b; while an item is uncalibrated, Rasch with b from its p-value (or 0 without one)."""
+    if irt:
+        return float(irt["a"]), float(irt["b"])
+    p = p_values.get(item_id)
+    if p is not None and 0 < p < 1:
+        return 1.0, float(np.log((1 - p) / p))
+    return 1.0, 0.0
+
+
+def score_attempt(attempt: Attempt) -> dict:
+    blueprint = shipped_blueprint()
+    ids = [e["item"] for e in attempt.form]
+    frozen = {(v.item_id, v.number): v.snapshot for v in db.session.scalars(
+        select(ItemVersion).where(ItemVersion.item_id.in_(ids)))}
+    snapshots = [frozen[(e["item"], e["version"])] for e in attempt.form]
+    answers = answers_by_position(attempt)
+    p_values = {k: v.p for k, v in latest_by_item().items()}
+    current = dict(db.session.execute(select(BankItem.id, BankItem.irt)
+                                      .where(BankItem.id.in_([e["item"] for e in attempt.form]))).all())
+    right = [float(answers.get(n) is not None and answers[n].option == s["key"]) for n, s in enumerate(snapshots)]
+    params = [_parameters(s["id"], current.get(s["id"]), p_values) for s in snapshots]
+    scale = Scale(**{k: blueprint.scale[k] for k in ("minimum", "maximum", "passing_score", "passing_theta", "slope")})
+    report = score(right, [not e["pretest"] for e in attempt.form], [a for a, _b in params], [b for _a, b in params],
+                   [s["area"] for s in snapshots], scale)
+    return {"raw": report.raw, "scored_items": report.scored_items, "theta": round(report.theta, 4),
+            "se": round(report.se, 4), "scaled": report.scaled, "passed": report.passed,
+            "areas": [{"area": a.area, "right": a.right, "items": a.items, "standing": a.standing} for a in report.areas]}
+
+
+def state_of(attempt: Attempt, at: datetime) -> dict:
+    """The attempt as the candidate's page and the API see it (no item content, no keys)."""
+    answers = answers_by_position(attempt)
+    break_left = None
+    if attempt.state == "on_break" and attempt.break_started_at is not None:
+        break_left = max(0, math.ceil(attempt.break_seconds - (at - attempt.break_started_at).total_seconds()))
+    return {
+        "attempt": attempt.public_id, "state": attempt.state, "position": attempt.position, "total": len(attempt.form),
+        "answered": sum(1 for a in answers.values() if a.option), "flagged": sorted(p for p, a in answers.items() if a.flagged),
+        "unanswered": [p for p in range(len(attempt.form)) if not (answers.get(p) and answers[p].option)],
+        "remaining_seconds": remaining_seconds(attempt, at), "clock_running": attempt.running_since is not None,
+        "last_seq": attempt.last_seq, "break_due": break_due(attempt), "break_remaining_seconds": break_left,
+    }
