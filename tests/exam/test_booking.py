@@ -48,6 +48,8 @@ def test_staff_schedule_a_session_and_admit_a_candidate(app, db, client, new_cli
                                                      "location": "Fresno", "capacity": "20", "languages": ["es", "ar"]})
     assert created.status_code == 302
     session_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():   # 9:00 in California (the default time zone) is 17:00 UTC in December
+        assert db.session.get(ExamSession, session_id).starts_at.isoformat() == "2026-12-01T17:00:00+00:00"
     candidate = create_user(Role.TRAINEE, name="Rosa Candidate")
     trainee = new_client()
     sign_in(trainee, candidate.email)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -21,15 +22,16 @@ from ..models import Attempt, Booking, ExamSession
 
 
 def _starts_at(value: str) -> datetime | None:
-    """A datetime-local value in the staff member's time zone (UTC when none is set)."""
+    """A datetime-local value in the request's time zone (the installation's default unless the person chose one)."""
     from flask_babel import get_timezone
 
     try:
         local = datetime.fromisoformat(value)
     except ValueError:
         return None
-    zone = get_timezone() or timezone.utc
-    return local.replace(tzinfo=zone).astimezone(timezone.utc) if local.tzinfo is None else local
+    if local.tzinfo is not None:
+        return local
+    return local.replace(tzinfo=ZoneInfo(str(get_timezone()))).astimezone(timezone.utc)
 
 
 @bp.route("/staff/exam/sessions", methods=["GET", "POST"])
