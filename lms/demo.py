@@ -80,12 +80,11 @@ def _pilot_statistics(candidates: int = 1200, seed: int = 2026) -> None:
     """Demo only: a simulated pilot of LOFT forms, analysed, so the statistics screens have something to show."""
     import numpy as np
 
-    from .core.policy import setting
-    from .itembank.assembly import AssemblyError, Spec, assemble_many
+    from .itembank.assembly import AssemblyError, assemble_many
     from .itembank.loader import LANGUAGES, shipped_blueprint
     from .itembank.models import StatisticsRun
     from .itembank.psychometrics.irt import simulate
-    from .itembank.statistics import record_run, working_pool
+    from .itembank.statistics import form_spec, record_run, working_pool
 
     if db.session.scalar(select(StatisticsRun.id).limit(1)) is not None:
         return
@@ -93,8 +92,7 @@ def _pilot_statistics(candidates: int = 1200, seed: int = 2026) -> None:
     pool = working_pool(blueprint)
     if not len(pool.ids):
         return   # the bank is not loaded: nothing to simulate
-    spec = Spec(area_counts=tuple(a.scored_items for a in blueprint.areas), pretest_count=blueprint.pretest_items,
-                max_exposure=setting("max_item_exposure"))
+    spec = form_spec(blueprint)
     try:
         forms = assemble_many(pool, spec, candidates, seed).forms
     except AssemblyError:

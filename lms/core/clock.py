@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
+
+
+def to_utc(local: datetime, zone: str) -> datetime:
+    """A naive wall-clock time in the IANA ``zone``, as UTC."""
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
 
 
 def now() -> datetime:

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, object] = {
     "specialization_requires_core": True,
     # Exam forms
     "max_item_exposure": 0.25,          # the most often any item may appear, where the bank allows
+    "form_information_band": 0.10,      # calibrated: a form's information may differ from the target by this share
+    "form_difficulty_band": 0.02,       # uncalibrated: a form's mean p may differ from the target by this much
 }
 
 

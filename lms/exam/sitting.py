@@ -19,18 +19,18 @@ from sqlalchemy import select
 
 from ..core import audit
 from ..core.errors import DomainError
-from ..core.policy import setting
 from ..extensions import db
-from ..itembank.assembly import AssemblyError, Spec, assemble
+from ..itembank.assembly import AssemblyError, assemble
 from ..itembank.delivery import option_for, shuffled_options
 from ..itembank.loader import shipped_blueprint
 from ..itembank.models import BankItem, ItemVersion
 from ..itembank.psychometrics.scoring import Scale, score
-from ..itembank.statistics import latest_by_item, working_pool
+from ..itembank.statistics import form_spec, latest_by_item, working_pool
 from ..itembank.store import working_bank
 from .models import Attempt, AttemptAnswer, Booking
 
 OPEN = ("in_progress", "on_break")
+UNCHANGED = object()   # a save that only changes the flag leaves the answer as it is
 
 
 def _secret() -> bytes:
@@ -87,18 +87,17 @@ def admit(booking: Booking, at: datetime, actor=None) -> Attempt:
     if booking.status != "booked":
         raise DomainError("not_booked", _("This seat is not booked."), status=409)
     blueprint = shipped_blueprint()
-    if booking.language not in working_bank(blueprint).offerable_languages():
+    bank = working_bank(blueprint)
+    if booking.language not in bank.offerable_languages():
         raise DomainError("language_unavailable", _("The exam cannot be given in this language now."), status=409)
-    pool = working_pool(blueprint)
+    pool = working_pool(blueprint, bank)
     earlier = db.session.scalars(select(Attempt.form).where(Attempt.user_id == booking.user_id)).all()
     seen_ids = {entry["item"] for form in earlier for entry in form}
     seen = np.flatnonzero(np.isin(pool.ids, list(seen_ids))) if seen_ids else None
     public_id = secrets.token_hex(16)
     rng = np.random.default_rng(int.from_bytes(hashlib.sha256(public_id.encode()).digest()[:8], "big"))
-    spec = Spec(area_counts=tuple(a.scored_items for a in blueprint.areas), pretest_count=blueprint.pretest_items,
-                max_exposure=setting("max_item_exposure"))
     try:
-        chosen = assemble(pool, spec, rng, seen=seen)
+        chosen = assemble(pool, form_spec(blueprint), rng, seen=seen)
     except AssemblyError as error:
         raise DomainError("assembly_failed", _("A form could not be assembled from the item bank."), status=409) \
             from error
@@ -183,8 +182,11 @@ def _must_be_open(attempt: Attempt) -> None:
         raise DomainError("time_up", _("This exam has ended. Answers saved before the end count."), status=409)
 
 
-def save(attempt: Attempt, position: int, opaque: str | None, flagged: bool | None, seq: int, at: datetime) -> bool:
-    """Apply one save; returns False when ``seq`` is not newer than the last applied (nothing changes)."""
+def save(attempt: Attempt, position: int, opaque, flagged: bool | None, seq: int, at: datetime) -> bool:
+    """Apply one save; returns False when ``seq`` is not newer than the last applied (nothing changes).
+
+    ``opaque`` is the chosen option's id in this attempt, None to clear the answer, or UNCHANGED.
+    """
     catch_up(attempt, at)
     _must_be_open(attempt)
     attempt.last_contact_at = at
@@ -194,7 +196,7 @@ def save(attempt: Attempt, position: int, opaque: str | None, flagged: bool | No
         raise DomainError("not_found", _("There is no such question."), status=404)
     entry = attempt.form[position]
     option = None
-    if opaque:
+    if opaque is not UNCHANGED and opaque:
         option_ids = sorted(o["id"] for o in _snapshot(entry)["variants"][attempt.language]["options"])
         option = option_for(_secret(), attempt.public_id, entry["item"], option_ids, opaque)
         if option is None:
@@ -203,7 +205,7 @@ def save(attempt: Attempt, position: int, opaque: str | None, flagged: bool | No
     if answer is None:
         answer = AttemptAnswer(attempt=attempt, position=position, option=None, flagged=False, seq=seq, saved_at=at)
         db.session.add(answer)
-    if opaque is not None:
+    if opaque is not UNCHANGED:
         answer.option = option
     if flagged is not None:
         answer.flagged = flagged

@@ -3,8 +3,8 @@ from flask import Blueprint
 bp = Blueprint("itembank", __name__, template_folder="templates", url_prefix="/staff/bank")
 
 
-@bp.context_processor
-def _labels():
+@bp.app_context_processor
+def _labels():   # the exam's pages name areas too
     from . import labels
     return {"labels": labels}
 

@@ -10,15 +10,15 @@ import click
 import numpy as np
 from flask.cli import AppGroup
 
-from ..core.policy import setting
-from .assembly import AssemblyError, Pool, Spec, assemble_many
+from .assembly import AssemblyError, Pool, assemble_many
 from .exchange import (VariantFileError, add_variants, export_bank, import_bank, items_from_export,
                        simulate_bank)
 from .loader import EXAM_BANK, BankInvalid, load_bank, load_blueprint
 from .psychometrics.classical import item_statistics
 from .psychometrics.dif import mantel_haenszel
 from .psychometrics.irt import calibrate
-from .responses import ResponseFileError, read_groups, read_responses, write_csv
+from .responses import ResponseFileError, csv_number, read_groups, read_responses, write_csv
+from .statistics import form_spec
 
 bank = AppGroup("bank", help="The item bank in exam_bank/ and its psychometrics.")
 
@@ -129,8 +129,7 @@ def bank_assemble(n_forms: int, seed: int, out: str, bank_file: str | None):
     items = items_from_export(json.loads(Path(bank_file).read_text())) if bank_file else _shipped_bank().items
     area_keys = [a.key for a in blueprint.areas]
     pool = Pool.from_items(items, area_keys)
-    spec = Spec(area_counts=tuple(a.scored_items for a in blueprint.areas), pretest_count=blueprint.pretest_items,
-                max_exposure=setting("max_item_exposure"))
+    spec = form_spec(blueprint)
     try:
         summary = assemble_many(pool, spec, n_forms, seed)
     except AssemblyError as error:
@@ -160,11 +159,6 @@ def _responses(path: str):
         raise click.ClickException(str(error)) from error
 
 
-def _fmt(value) -> str:
-
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.4f}"
-
-
 @bank.command("calibrate")
 @click.option("--model", type=click.Choice(["rasch", "2pl"]), default="2pl", show_default=True)
 @click.option("--responses", "responses_path", required=True, help="CSV: candidate_id,item_id,score")
@@ -174,7 +168,7 @@ def bank_calibrate(model: str, responses_path: str, out: str):
     _candidates, items, matrix = _responses(responses_path)
     fit = calibrate(matrix, model=model)
     write_csv(Path(out), ["item_id", "a", "b", "se_a", "se_b"],
-              ([item, _fmt(a), _fmt(b), _fmt(sa), _fmt(sb)]
+              ([item, csv_number(a), csv_number(b), csv_number(sa), csv_number(sb)]
                for item, a, b, sa, sb in zip(items, fit.a, fit.b, fit.se_a, fit.se_b)))
     click.echo(f"{len(items)} items, {matrix.shape[0]} candidates, {fit.iterations} EM iterations, "
                f"{'converged' if fit.converged else 'NOT converged'}")
@@ -188,7 +182,7 @@ def bank_analyze(responses_path: str, out: str):
     _candidates, items, matrix = _responses(responses_path)
     stats = item_statistics(matrix)
     write_csv(Path(out), ["item_id", "n", "p", "point_biserial", "flags"],
-              ([item, int(n), _fmt(p), _fmt(r), " ".join(f)]
+              ([item, int(n), csv_number(p), csv_number(r), " ".join(f)]
                for item, n, p, r, f in zip(items, stats.n, stats.p, stats.point_biserial, stats.flags)))
     flagged = sum(1 for f in stats.flags if f)
     click.echo(f"{len(items)} items analysed, {flagged} flagged for review")
@@ -211,8 +205,8 @@ def bank_dif(responses_path: str, groups_path: str, reference: str, out: str):
     rows = []
     for focal in sorted(set(language) - {reference, ""}):
         for result in mantel_haenszel(matrix, language == focal, reference_mask):
-            rows.append([items[result.item], focal, _fmt(result.delta), _fmt(result.se_delta),
-                         _fmt(result.chi_square), result.category])
+            rows.append([items[result.item], focal, csv_number(result.delta), csv_number(result.se_delta),
+                         csv_number(result.chi_square), result.category])
     write_csv(Path(out), ["item_id", "language", "delta", "se_delta", "chi_square", "category"], rows)
     flagged = sum(1 for r in rows if r[-1] in ("B", "C"))
     click.echo(f"{len(rows)} item-language pairs, {flagged} in class B or C")

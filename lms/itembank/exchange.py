@@ -11,15 +11,18 @@ import yaml
 from .loader import FORMAT_VERSION, Bank, Item, Variant, load_bank
 
 
-def item_to_dict(item: Item) -> dict:
+def item_to_dict(item) -> dict:
+    """An item in the export format: a loaded ``Item`` or the database's ``BankItem`` alike."""
+    from .loader import LANGUAGES
+
     return {
         "id": item.id, "type": item.type, "competency": item.competency, "area": item.area,
         "cognitive_level": item.cognitive_level, "status": item.status, "pretest": item.pretest,
-        "enemies": list(item.enemies), "irt": dict(item.irt) or None, "key": item.key,
+        "enemies": list(item.enemies or []), "irt": dict(item.irt or {}) or None, "key": item.key,
         "variants": {
             lang: {"status": v.status, "stem": v.stem, "rationale": v.rationale,
                    "options": [{"id": oid, "text": text} for oid, text in sorted(v.options.items())]}
-            for lang, v in item.variants.items()
+            for lang, v in sorted(item.variants.items(), key=lambda kv: LANGUAGES.index(kv[0]))
         },
     }
 

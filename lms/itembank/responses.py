@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +41,11 @@ def read_groups(path: Path) -> dict[str, str]:
         if reader.fieldnames is None or not {"candidate_id", "language"} <= set(reader.fieldnames):
             raise ResponseFileError(f"{path}: the header must be candidate_id,language")
         return {row["candidate_id"]: row["language"] for row in reader}
+
+
+def csv_number(value) -> str:
+    """A statistic as a CSV cell: four decimals, empty when there is none."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.4f}"
 
 
 def write_csv(path: Path, header: list[str], rows) -> None:

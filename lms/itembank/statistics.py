@@ -15,9 +15,10 @@ from .models import BankItem, ItemStatistic, StatisticsRun
 from .psychometrics.classical import item_statistics
 from .psychometrics.dif import mantel_haenszel
 from .psychometrics.irt import calibrate
-from .assembly import Pool
-from .loader import Blueprint
-from .store import _write_version, working_bank
+from ..core.policy import setting
+from .assembly import Pool, Spec
+from .loader import Bank, Blueprint
+from .store import working_bank, write_version
 
 
 def _number(value) -> float | None:
@@ -65,17 +66,25 @@ def apply_run(actor, run: StatisticsRun) -> int:
         if item is None or row.a is None or row.b is None:
             continue
         item.irt = {"a": round(row.a, 4), "b": round(row.b, 4)}
-        _write_version(item, actor, "calibration", _("Parameters from statistics run %(run)s", run=run.id))
+        write_version(item, actor, "calibration", _("Parameters from statistics run %(run)s", run=run.id))
         applied += 1
     run.applied_at = now()
     audit.record("bank.calibration_applied", run, actor=actor, items=applied)
     return applied
 
 
-def working_pool(blueprint: Blueprint) -> Pool:
+def working_pool(blueprint: Blueprint, bank: Bank | None = None) -> Pool:
     """What assembly draws from: the approved items in the database, with p-values from the latest analysis."""
     p_values = {item_id: row.p for item_id, row in latest_by_item().items() if row.p is not None}
-    return Pool.from_items(working_bank(blueprint).items, [a.key for a in blueprint.areas], p_values)
+    bank = bank or working_bank(blueprint)
+    return Pool.from_items(bank.items, [a.key for a in blueprint.areas], p_values)
+
+
+def form_spec(blueprint: Blueprint) -> Spec:
+    """The blueprint's form as assembly needs it, with the policy's exposure cap and parallelism bands."""
+    return Spec(area_counts=tuple(a.scored_items for a in blueprint.areas), pretest_count=blueprint.pretest_items,
+                max_exposure=setting("max_item_exposure"), band=setting("form_information_band"),
+                difficulty_band=setting("form_difficulty_band"))
 
 
 def latest_run() -> StatisticsRun | None:

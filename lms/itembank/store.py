@@ -22,31 +22,17 @@ from .models import BankItem, BankVariant, ItemVersion
 from .types import REGISTRY
 
 
-def snapshot(item: BankItem) -> dict:
-    """The item as the export format has it."""
-    return {
-        "id": item.id, "type": item.type, "competency": item.competency, "area": item.area,
-        "cognitive_level": item.cognitive_level, "status": item.status, "pretest": item.pretest,
-        "enemies": list(item.enemies or []), "irt": dict(item.irt) if item.irt else None, "key": item.key,
-        "variants": {
-            lang: {"status": v.status, "stem": v.stem, "rationale": v.rationale,
-                   "options": [{"id": oid, "text": text} for oid, text in sorted(v.options.items())]}
-            for lang, v in sorted(item.variants.items(), key=lambda kv: LANGUAGES.index(kv[0]))
-        },
-    }
-
-
 def working_bank(blueprint: Blueprint) -> Bank:
     """The database bank as the loader's objects, for assembly and scoring."""
     items = db.session.scalars(select(BankItem).order_by(BankItem.id)).all()
-    return Bank(blueprint, tuple(items_from_export([snapshot(i) for i in items])))
+    return Bank(blueprint, tuple(items_from_export([item_to_dict(i) for i in items])))
 
 
-def _write_version(item: BankItem, actor, source: str, note: str = "") -> ItemVersion:
+def write_version(item: BankItem, actor, source: str, note: str = "") -> ItemVersion:
     item.version = (item.version or 0) + 1
     item.updated_at = now()
     version = ItemVersion(item_id=item.id, number=item.version, saved_at=item.updated_at,
-                          author_id=getattr(actor, "id", None), source=source, note=note, snapshot=snapshot(item))
+                          author_id=getattr(actor, "id", None), source=source, note=note, snapshot=item_to_dict(item))
     db.session.add(version)
     return version
 
@@ -84,15 +70,15 @@ def load_files(bank: Bank) -> LoadResult:
             item = BankItem(id=loaded.id, source="file")
             db.session.add(item)
             _apply(item, data)
-            _write_version(item, None, "file", "exam_bank/")
+            write_version(item, None, "file", "exam_bank/")
             result.created += 1
-        elif _same(snapshot(item), data):
+        elif _same(item_to_dict(item), data):
             result.unchanged += 1
         elif item.source != "file":
             result.kept += 1
         else:
             _apply(item, data)
-            _write_version(item, None, "file", "exam_bank/")
+            write_version(item, None, "file", "exam_bank/")
             result.updated += 1
     if result.created or result.updated:
         audit.record("bank.loaded", created=result.created, updated=result.updated, kept=result.kept)
@@ -117,7 +103,7 @@ def _check_version(item: BankItem, expected: int | None) -> None:
 def _staff_saved(item: BankItem, actor, note: str) -> None:
     item.source = "staff"
     item.updated_by_id = actor.id
-    _write_version(item, actor, "staff", note)
+    write_version(item, actor, "staff", note)
 
 
 def next_item_id(competency: int) -> str:
@@ -190,7 +176,7 @@ def save_metadata(actor, item: BankItem, expected_version: int | None, cognitive
         mates = set(other.enemies or [])
         mates = mates | {item.id} if other_id in enemies else mates - {item.id}
         other.enemies = sorted(mates)
-        _write_version(other, actor, "staff", _("Enemy list changed with %(item)s", item=item.id))
+        write_version(other, actor, "staff", _("Enemy list changed with %(item)s", item=item.id))
     item.cognitive_level, item.pretest, item.key, item.enemies = cognitive_level, pretest, key, enemies
     if key_changed and item.status == "approved":
         item.status = "review"
@@ -244,7 +230,7 @@ def review_item(actor, item: BankItem, action: str, note: str) -> None:
         if english is None or english.status != "approved":
             raise DomainError("bad_state", _("Approve the English text first."), status=409)
     item.status = target
-    _write_version(item, actor, "review", note.strip())
+    write_version(item, actor, "review", note.strip())
     audit.record(f"bank.item_{action}", item, actor=actor, reason=note.strip() or None)
 
 
@@ -267,7 +253,7 @@ def review_variant(actor, item: BankItem, language: str, action: str, note: str)
             item.status = "review"
     else:
         raise DomainError("bad_input", _("Choose what to do with the text."))
-    _write_version(item, actor, "review", note.strip())
+    write_version(item, actor, "review", note.strip())
     audit.record(f"bank.variant_{action}", item, actor=actor, reason=note.strip() or None, language=language)
 
 

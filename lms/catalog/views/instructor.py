@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...core.access import roles_required
+from ...core.clock import to_utc
 from ...core.errors import DomainError
 from ...core.i18n import current_code
 from ...core.roles import Role
@@ -74,8 +74,7 @@ def _local_time(date: str, time: str) -> datetime:
         local = datetime.strptime(f"{date} {time}", "%Y-%m-%d %H:%M")
     except ValueError:
         raise DomainError("bad_time", _("Enter the date and the start time of the session.")) from None
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return local.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+    return to_utc(local, current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 @bp.route("/provider/sessions/<int:session_id>/attendance", methods=["GET", "POST"])

@@ -74,12 +74,11 @@ def api_save(public_id: str):
         raise DomainError("bad_input", _("A save needs the question number and a sequence number."))
     attempt, token = _held(public_id, lock=True)
     try:
-        applied = sitting.save(attempt, position - 1, answer if "answer" in data else None, flagged, seq, now())
+        applied = sitting.save(attempt, position - 1, answer if "answer" in data else sitting.UNCHANGED, flagged, seq,
+                               now())
     except DomainError:
         db.session.commit()   # keep the attempt closed if the deadline passed
         raise
-    if "answer" in data and answer is None and applied:   # an explicit null clears the answer
-        sitting.answers_by_position(attempt)[position - 1].option = None
     return _reply(attempt, {"applied": applied, **sitting.state_of(attempt, now())}, token)
 
 

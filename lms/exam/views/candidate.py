@@ -101,7 +101,7 @@ def sitting_save(public_id: str):
         position = request.form.get("position", type=int)
         if position is None:
             raise DomainError("bad_input", _("Reload the page and answer again."))
-        sitting.save(attempt, position, request.form.get("answer") or None, request.form.get("flag") == "1",
+        sitting.save(attempt, position, request.form.get("answer") or sitting.UNCHANGED, request.form.get("flag") == "1",
                      request.form.get("seq", 0, type=int), at)
         target = {"previous": position - 1, "next": position + 1}.get(request.form.get("go", ""), position)
         if request.form.get("go") == "review":

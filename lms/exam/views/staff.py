@@ -1,16 +1,16 @@
 """Certification staff: exam sessions, their rosters, and admitting a candidate (until proctors' console, #7)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ...core.access import roles_required
-from ...core.clock import now
+from ...core.clock import now, to_utc
 from ...core.errors import DomainError
 from ...core.i18n import LOCALES
 from ...core.roles import Role
@@ -23,15 +23,13 @@ from ..models import Attempt, Booking, ExamSession
 
 def _starts_at(value: str) -> datetime | None:
     """A datetime-local value in the request's time zone (the installation's default unless the person chose one)."""
-    from flask_babel import get_timezone
-
     try:
         local = datetime.fromisoformat(value)
     except ValueError:
         return None
     if local.tzinfo is not None:
         return local
-    return local.replace(tzinfo=ZoneInfo(str(get_timezone()))).astimezone(timezone.utc)
+    return to_utc(local, str(get_timezone()))
 
 
 @bp.route("/staff/exam/sessions", methods=["GET", "POST"])

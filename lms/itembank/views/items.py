@@ -16,6 +16,7 @@ from ...core.roles import STAFF_ROLES, Role
 from ...extensions import db
 from .. import store
 from ..blueprint import bp
+from ..exchange import item_to_dict
 from ..loader import LANGUAGES, LEVELS, STATUSES, shipped_blueprint
 from ..models import BankItem, ItemVersion
 from ..plots import item_curve
@@ -82,7 +83,7 @@ def browse():
 @roles_required(*STAFF)
 def export_json():
     items = db.session.scalars(select(BankItem).order_by(BankItem.id)).all()
-    body = json.dumps([store.snapshot(i) for i in items], ensure_ascii=False, indent=1)
+    body = json.dumps([item_to_dict(i) for i in items], ensure_ascii=False, indent=1)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="item-bank.json"'})
 

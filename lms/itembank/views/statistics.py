@@ -6,7 +6,6 @@ import io
 import tempfile
 from pathlib import Path
 
-import numpy as np
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,16 +13,15 @@ from sqlalchemy import select
 
 from ...core.access import roles_required
 from ...core.errors import DomainError
-from ...core.policy import setting
 from ...extensions import db
 from ...core.roles import Role
-from ..assembly import AssemblyError, Spec, assemble_many, target_information
+from ..assembly import AssemblyError, assemble_many, target_information
 from ..blueprint import bp
 from ..loader import shipped_blueprint
 from ..models import StatisticsRun
 from ..plots import THETA, forms_information, information_chart
-from ..responses import ResponseFileError, read_groups, read_responses
-from ..statistics import apply_run, record_run, working_pool
+from ..responses import ResponseFileError, csv_number, read_groups, read_responses
+from ..statistics import apply_run, form_spec, record_run, working_pool
 from .items import STAFF
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -36,8 +34,7 @@ def _information():
     pool = working_pool(blueprint)
     if not len(pool.ids) or not pool.calibrated:
         return None, None
-    spec = Spec(area_counts=tuple(a.scored_items for a in blueprint.areas), pretest_count=blueprint.pretest_items,
-                max_exposure=setting("max_item_exposure"))
+    spec = form_spec(blueprint)
     try:
         summary = assemble_many(pool, spec, PREVIEW_FORMS, seed=0)
     except AssemblyError as error:
@@ -117,15 +114,11 @@ def run_csv(run_id: int):
     writer = csv.writer(out)
     writer.writerow(["item_id", "n", "exposure", "p", "point_biserial", "a", "b", "se_a", "se_b", "flags", "dif"])
     for r in _ordered_rows(run):
-        writer.writerow([r.item_id, r.n, _fmt(r.exposure), _fmt(r.p), _fmt(r.point_biserial), _fmt(r.a), _fmt(r.b),
-                         _fmt(r.se_a), _fmt(r.se_b), " ".join(r.flags),
+        writer.writerow([r.item_id, r.n, csv_number(r.exposure), csv_number(r.p), csv_number(r.point_biserial), csv_number(r.a), csv_number(r.b),
+                         csv_number(r.se_a), csv_number(r.se_b), " ".join(r.flags),
                          " ".join(f"{lang}:{d['category']}" for lang, d in sorted(r.dif.items()))])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="item-statistics-{run.id}.csv"'})
-
-
-def _fmt(value) -> str:
-    return "" if value is None or np.isnan(value) else f"{value:.4f}"
 
 
 @bp.route("/statistics/<int:run_id>/apply", methods=["POST"])
