@@ -35,10 +35,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .catalog.blueprint import bp as catalog_bp
     from .core.blueprint import bp as core_bp
     from .dashboards.blueprint import bp as dashboards_bp
+    from .candidates.blueprint import bp as candidates_bp
     from .exam.blueprint import bp as exam_bp
     from .itembank.blueprint import bp as itembank_bp
 
-    for bp in (core_bp, accounts_bp, dashboards_bp, catalog_bp, admin_bp, itembank_bp, exam_bp):
+    for bp in (core_bp, accounts_bp, dashboards_bp, catalog_bp, admin_bp, itembank_bp, candidates_bp, exam_bp):
         app.register_blueprint(bp)
 
     from .accounts import auth

@@ -53,8 +53,29 @@ def seed() -> list[str]:
     offer_latest_versions(provider)  # the demo provider offers every shipped course
     _pilot_statistics()
     _exam_session()
+    _approved_application()
     db.session.commit()
     return created
+
+
+def _approved_application() -> None:
+    """Demo only: the trainee's application is approved (signed, diploma seen) so the exam can be booked."""
+    from .candidates.applications import add_months
+    from .candidates.models import Application
+    from .core.clock import now
+    from .core.policy import setting
+
+    trainee = db.session.scalar(select(User).where(User.email == "trainee@example.org"))
+    if trainee is None or db.session.scalar(select(Application.id).where(Application.user_id == trainee.id)):
+        return
+    at = now()
+    db.session.add(Application(
+        user_id=trainee.id, status="approved", legal_name=trainee.name, education="diploma",
+        lived_experience="consumer", willing_to_share=True, training_source="platform",
+        dedication="Demo application: recovery taught me that change is possible, and I want to share that.",
+        ethics_version=setting("code_of_ethics_version"), ethics_signature=trainee.name, ethics_signed_at=at,
+        submitted_at=at, decided_at=at, window_opens_at=at,
+        window_closes_at=add_months(at, setting("application_window_months"))))
 
 
 def _exam_session() -> None:

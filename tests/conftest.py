@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from itertools import count
 
@@ -17,6 +18,14 @@ from flask.testing import FlaskClient
 from lms.core.roles import Role
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+try:
+    import weasyprint  # noqa: F401
+    HAVE_WEASYPRINT = True
+except OSError:  # the Pango system library is missing
+    HAVE_WEASYPRINT = False
+needs_weasyprint = pytest.mark.skipif(
+    not HAVE_WEASYPRINT, reason="WeasyPrint needs Pango: apt-get install -y libpango-1.0-0 fonts-noto-core")
 PASSWORD = "correct horse battery"
 _emails = count(1)
 
@@ -28,10 +37,11 @@ def pytest_report_header(config):
 
 # Database -----------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+@contextmanager
+def _database(folder):
+    """A new empty database: a SQLite file in ``folder``, or a fresh schema in TEST_DATABASE_URL's database."""
     if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield f"sqlite:///{folder / 'test.db'}"
         return
     import psycopg
     from sqlalchemy.engine import make_url
@@ -46,6 +56,34 @@ def database_url(tmp_path_factory):
     finally:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with _database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture
+def committed_app(tmp_path):
+    """An application on its own new database where commits are real: for tests of concurrent requests.
+
+    Each thread uses its own application context (its own connection), as gunicorn's threads do.
+    """
+    from flask_migrate import upgrade
+
+    from lms import create_app
+    from lms.extensions import db as _db
+
+    with _database(tmp_path) as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                          "MAIL_OUTBOX_DIR": str(tmp_path / "outbox")})
+        with app.app_context():
+            upgrade()
+        yield app
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -105,9 +143,13 @@ def _detached(db, obj):
 def _fresh_state(app, tmp_path):
     """Each test starts with no rate-limit counters, an empty outbox and the real clock."""
     from lms.extensions import limiter
+    from lms.itembank.statistics import forget_built_pool
+    from lms.itembank.store import forget_built_bank
 
     with app.app_context():
         limiter.reset()
+    forget_built_bank()   # rolled-back rows under the frozen clock would look unchanged to the bank's stamp
+    forget_built_pool()
     app.config["MAIL_OUTBOX_DIR"] = str(tmp_path / "outbox")
     app.config["CLOCK"] = None
     app.config["DEMO_MODE"] = True

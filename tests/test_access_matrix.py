@@ -70,6 +70,9 @@ ACCESS: dict[str, object] = {
     "exam.review": {Role.TRAINEE},
     "exam.submit": {Role.TRAINEE},
     "exam.result": {Role.TRAINEE},
+    "exam.result_pdf": {Role.TRAINEE},
+    "exam.staff_results": {Role.ADMIN, Role.PSYCHOMETRICIAN},
+    "exam.staff_results_release": {Role.ADMIN},
     "exam.api_state": {Role.TRAINEE},
     "exam.api_item": {Role.TRAINEE},
     "exam.api_save": {Role.TRAINEE},
@@ -79,6 +82,16 @@ ACCESS: dict[str, object] = {
     "exam.staff_session": {Role.ADMIN},
     "exam.staff_admit": {Role.ADMIN},
     "exam.staff_release": {Role.ADMIN},
+    "candidates.apply": {Role.TRAINEE},
+    "candidates.retake": {Role.TRAINEE},
+    "candidates.upload": SIGNED_IN,
+    "candidates.staff_applications": {Role.ADMIN},
+    "candidates.staff_application": {Role.ADMIN},
+    "candidates.staff_retakes": {Role.ADMIN},
+    "candidates.accommodations": {Role.TRAINEE},
+    "candidates.accommodation_withdraw": {Role.TRAINEE},
+    "candidates.staff_accommodations": {Role.ADMIN},
+    "candidates.staff_accommodation": {Role.ADMIN},
     "itembank.browse": STAFF,
     "itembank.export_json": STAFF,
     "itembank.new_item": {Role.ITEM_WRITER},
@@ -109,7 +122,8 @@ def _url(app, rule, user_id: int) -> str:
                "offering_id": 1, "enrollment_id": 1, "lesson_id": 1, "module_id": 1,
                "session_id": 1, "code": "ABCD-EFGH-JKMN-PQRS",
                "item_id": "PSS-01-001", "language": "es", "number": 1, "run_id": 1,
-               "public_id": "0123456789abcdef", "booking_id": 1, "position": 1}
+               "public_id": "0123456789abcdef", "booking_id": 1, "position": 1, "request_id": 1, "upload_id": 1,
+               "application_id": 1}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: samples[name] for name in rule.arguments})
 

@@ -27,6 +27,17 @@ DEFAULTS: dict[str, object] = {
     "max_item_exposure": 0.25,          # the most often any item may appear, where the bank allows
     "form_information_band": 0.10,      # calibrated: a form's information may differ from the target by this share
     "form_difficulty_band": 0.02,       # uncalibrated: a form's mean p may differ from the target by this much
+    # The candidate's path: application, accommodations, retakes, results
+    "minimum_age_years": 18,
+    "application_window_months": 12,    # an approved application: training and exam fall inside this
+    "max_sittings_per_window": 3,
+    "retake_wait_days": 0,              # after a sitting that did not pass; none is published
+    "funded_retakes": 1,                # a scholarship pays one retake, only when pre-approved
+    "accommodation_notice_days": 30,    # requests are due this long before the sitting
+    "breaks_on_request_default": 2,     # "breaks that stop the clock", when staff do not say how many
+    "upload_max_bytes": 10 * 1024 * 1024,
+    "results_release": "immediate",     # immediate | after_review: staff release each result
+    "code_of_ethics_version": "2024-1",
 }
 
 

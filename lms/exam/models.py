@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import now
@@ -37,11 +37,12 @@ class Booking(db.Model):
     language: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="booked")   # booked | cancelled
     booked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    time_multiplier: Mapped[float] = mapped_column(Float, default=1.0)  # approved accommodations
-    extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", name="fk_exam_bookings_app"),
+                                                       index=True)
 
     session: Mapped[ExamSession] = relationship(back_populates="bookings")
     user = relationship("User")
+    application = relationship("Application")
     attempt: Mapped[Attempt | None] = relationship(back_populates="booking", uselist=False)
 
 
@@ -62,10 +63,14 @@ class Attempt(db.Model):
     time_allowed_seconds: Mapped[int] = mapped_column(Integer)
     time_used_seconds: Mapped[int] = mapped_column(Integer, default=0)
     running_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    break_after: Mapped[int] = mapped_column(Integer)            # the scheduled break comes after this many items
+    break_points: Mapped[list] = mapped_column(JSON)             # a break is offered after each of these many items
+    breaks_used: Mapped[int] = mapped_column(Integer, default=0)   # break points passed (taken or skipped)
+    breaks_on_request: Mapped[int] = mapped_column(Integer, default=0)   # accommodated: breaks at any question
     break_seconds: Mapped[int] = mapped_column(Integer)
     break_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    break_taken: Mapped[bool] = mapped_column(Boolean, default=False)
+    accommodations: Mapped[list] = mapped_column(JSON, default=list)   # the approved accommodations applied
+    time_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # staff changed the time during the sitting
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # when the result became visible
     device_hash: Mapped[str | None] = mapped_column(String(64))
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,6 +16,9 @@ _STATE = {
         "last_seq": {"type": "integer", "description": "The highest save sequence number applied."},
         "break_due": {"type": "boolean"},
         "break_remaining_seconds": {"type": ["integer", "null"]},
+        "breaks_on_request": {"type": "integer", "description": "Accommodated breaks the candidate may still take "
+                                                                 "at any question."},
+        "time_allowed_seconds": {"type": "integer", "description": "Changes when staff or a proctor change the time."},
     },
     "required": ["attempt", "state", "position", "total", "answered", "remaining_seconds", "clock_running", "last_seq"],
     "additionalProperties": False,

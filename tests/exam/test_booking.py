@@ -19,12 +19,12 @@ def _session(app, db, clock, capacity=1, languages=("en", "es")):
 
 
 def test_booking_respects_capacity_language_and_one_open_seat(app, db, client, new_client, clock, full_bank,
-                                                               login_as, create_user):
+                                                               login_as, create_user, approve):
     from ..conftest import sign_in
 
     full = _session(app, db, clock, capacity=1)
     other = _session(app, db, clock, capacity=5)
-    login_as(Role.TRAINEE)
+    approve(login_as(Role.TRAINEE))
     wrong = client.submit(f"/exam/sessions/{full}/book", {"language": "ko"}, follow_redirects=True)
     assert "not offered in that language" in wrong.get_data(as_text=True)
     assert "Your seat is booked." in client.submit(f"/exam/sessions/{full}/book", {"language": "es"},
@@ -32,7 +32,9 @@ def test_booking_respects_capacity_language_and_one_open_seat(app, db, client, n
     second = client.submit(f"/exam/sessions/{other}/book", {"language": "es"}, follow_redirects=True)
     assert "You already have a seat booked" in second.get_data(as_text=True)
     someone = new_client()
-    sign_in(someone, create_user(Role.TRAINEE).email)
+    other_candidate = create_user(Role.TRAINEE)
+    approve(other_candidate)
+    sign_in(someone, other_candidate.email)
     assert "This session is full" in someone.submit(f"/exam/sessions/{full}/book", {"language": "en"},
                                                     follow_redirects=True).get_data(as_text=True)
     with app.app_context():
@@ -40,7 +42,7 @@ def test_booking_respects_capacity_language_and_one_open_seat(app, db, client, n
 
 
 def test_staff_schedule_a_session_and_admit_a_candidate(app, db, client, new_client, clock, full_bank, login_as,
-                                                        create_user):
+                                                        create_user, approve):
     from ..conftest import sign_in
 
     login_as(Role.ADMIN)
@@ -51,6 +53,7 @@ def test_staff_schedule_a_session_and_admit_a_candidate(app, db, client, new_cli
     with app.app_context():   # 9:00 in California (the default time zone) is 17:00 UTC in December
         assert db.session.get(ExamSession, session_id).starts_at.isoformat() == "2026-12-01T17:00:00+00:00"
     candidate = create_user(Role.TRAINEE, name="Rosa Candidate")
+    approve(candidate)
     trainee = new_client()
     sign_in(trainee, candidate.email)
     trainee.submit(f"/exam/sessions/{session_id}/book", {"language": "ar"})

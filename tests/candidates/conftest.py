@@ -1,0 +1,1 @@
+from ..exam.conftest import admitted, approve, full_bank, seat  # noqa: F401  (the exam fixtures, shared)
