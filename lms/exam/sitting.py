@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..candidates.accommodations import plan_for
 from ..core import audit
 from ..core.errors import DomainError
 from ..extensions import db
@@ -28,6 +29,7 @@ from ..itembank.psychometrics.scoring import Scale, score
 from ..itembank.statistics import form_spec, latest_by_item, working_pool
 from ..itembank.store import working_bank
 from .models import Attempt, AttemptAnswer, Booking
+from .results import release_on_finish
 
 OPEN = ("in_progress", "on_break")
 UNCHANGED = object()   # a save that only changes the flag leaves the answer as it is
@@ -103,10 +105,13 @@ def admit(booking: Booking, at: datetime, actor=None) -> Attempt:
             from error
     ids = [str(pool.ids[i]) for i in chosen]
     versions = dict(db.session.execute(select(BankItem.id, BankItem.version).where(BankItem.id.in_(ids))).all())
-    allowed = round(blueprint.time_minutes * 60 * booking.time_multiplier) + booking.extra_minutes * 60
+    plan = plan_for(booking.application)
+    allowed = plan.time_allowed_seconds(blueprint.time_minutes)
     attempt = Attempt(public_id=public_id, booking_id=booking.id, user_id=booking.user_id, language=booking.language,
                       state="in_progress", position=0, last_seq=0, time_allowed_seconds=allowed, time_used_seconds=0,
-                      running_since=at, break_after=blueprint.break_after_item, break_seconds=blueprint.break_minutes * 60,
+                      running_since=at, break_points=plan.break_points(len(ids), blueprint.break_after_item),
+                      breaks_used=0, breaks_on_request=plan.breaks_on_request,
+                      break_seconds=plan.break_seconds(blueprint.break_minutes), accommodations=plan.summary(),
                       form=[{"item": i, "version": versions[i], "pretest": bool(pool.pretest[n])} for i, n in zip(ids, chosen)],
                       started_at=at, last_contact_at=at)
     db.session.add(attempt)
@@ -223,24 +228,35 @@ def go_to(attempt: Attempt, position: int, at: datetime) -> None:
 
 
 def break_due(attempt: Attempt) -> bool:
-    """The scheduled break is offered once the candidate moves past item ``break_after``."""
-    return (attempt.state == "in_progress" and not attempt.break_taken and attempt.break_seconds > 0
-            and 0 < attempt.break_after < len(attempt.form) and attempt.position >= attempt.break_after)
+    """A scheduled break is offered once the candidate moves past its break point (taken or skipped once)."""
+    if attempt.state != "in_progress" or attempt.break_seconds <= 0 or attempt.breaks_used >= len(attempt.break_points):
+        return False
+    point = attempt.break_points[attempt.breaks_used]
+    return 0 < point < len(attempt.form) and attempt.position >= point
 
 
-def start_break(attempt: Attempt, at: datetime) -> None:
+def break_on_request(attempt: Attempt) -> bool:
+    """An accommodation lets the candidate stop the clock for a break at any question."""
+    return attempt.state == "in_progress" and attempt.breaks_on_request > 0 and attempt.break_seconds > 0
+
+
+def start_break(attempt: Attempt, at: datetime, on_request: bool = False) -> None:
     catch_up(attempt, at)
-    if not break_due(attempt):
+    if break_due(attempt) and not on_request:
+        attempt.breaks_used += 1
+    elif on_request and break_on_request(attempt):
+        attempt.breaks_on_request -= 1
+    else:
         raise DomainError("no_break", _("The break is not available now."), status=409)
     _stop_clock(attempt, at)
-    attempt.state, attempt.break_started_at, attempt.break_taken = "on_break", at, True
-    audit.record("exam.break_started", attempt)
+    attempt.state, attempt.break_started_at = "on_break", at
+    audit.record("exam.break_started", attempt, on_request=on_request)
 
 
 def skip_break(attempt: Attempt, at: datetime) -> None:
     catch_up(attempt, at)
     if break_due(attempt):
-        attempt.break_taken = True
+        attempt.breaks_used += 1
 
 
 def end_break(attempt: Attempt, at: datetime) -> None:
@@ -260,6 +276,7 @@ def finish(attempt: Attempt, at: datetime, reason: str) -> None:
     attempt.state = "submitted" if reason == "candidate" else "expired"
     attempt.ended_at = at
     attempt.result = score_attempt(attempt)
+    release_on_finish(attempt, at)
     audit.record("exam.ended", attempt, reason=reason, scaled=attempt.result["scaled"], passed=attempt.result["passed"])
 
 
@@ -301,6 +318,7 @@ def score_attempt(attempt: Attempt) -> dict:
                    [s["area"] for s in snapshots], scale)
     return {"raw": report.raw, "scored_items": report.scored_items, "theta": round(report.theta, 4),
             "se": round(report.se, 4), "scaled": report.scaled, "passed": report.passed,
+            "scale": {k: blueprint.scale[k] for k in ("minimum", "maximum", "passing_score")},
             "areas": [{"area": a.area, "right": a.right, "items": a.items, "standing": a.standing} for a in report.areas]}
 
 
@@ -316,4 +334,6 @@ def state_of(attempt: Attempt, at: datetime) -> dict:
         "unanswered": [p for p in range(len(attempt.form)) if not (answers.get(p) and answers[p].option)],
         "remaining_seconds": remaining_seconds(attempt, at), "clock_running": attempt.running_since is not None,
         "last_seq": attempt.last_seq, "break_due": break_due(attempt), "break_remaining_seconds": break_left,
+        "breaks_on_request": attempt.breaks_on_request if attempt.state == "in_progress" else 0,
+        "time_allowed_seconds": attempt.time_allowed_seconds,
     }

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..core import audit
 from ..core.clock import now
@@ -73,11 +73,26 @@ def apply_run(actor, run: StatisticsRun) -> int:
     return applied
 
 
+_pools: dict = {}   # the last pool built, under its bank and statistics run (runs do not change once recorded)
+
+
 def working_pool(blueprint: Blueprint, bank: Bank | None = None) -> Pool:
     """What assembly draws from: the approved items in the database, with p-values from the latest analysis."""
-    p_values = {item_id: row.p for item_id, row in latest_by_item().items() if row.p is not None}
     bank = bank or working_bank(blueprint)
-    return Pool.from_items(bank.items, [a.key for a in blueprint.areas], p_values)
+    run_id = db.session.scalar(select(func.max(StatisticsRun.id)))
+    key = (id(bank), run_id)
+    pool = _pools.get(key)
+    if pool is None or _pools.get("bank") is not bank:
+        run = db.session.get(StatisticsRun, run_id) if run_id is not None else None
+        p_values = {item_id: row.p for item_id, row in latest_by_item(run).items() if row.p is not None}
+        pool = Pool.from_items(bank.items, [a.key for a in blueprint.areas], p_values)
+        _pools.clear()
+        _pools.update({key: pool, "bank": bank})   # the bank too, so its id cannot be reused while kept
+    return pool
+
+
+def forget_built_pool() -> None:
+    _pools.clear()
 
 
 def form_spec(blueprint: Blueprint) -> Spec:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..core import audit
 from ..core.clock import now
@@ -22,10 +22,34 @@ from .models import BankItem, BankVariant, ItemVersion
 from .types import REGISTRY
 
 
+_built: dict = {}   # this process's last working bank, under the stamp of the rows it was built from
+
+
+def bank_stamp() -> tuple:
+    """Changes whenever any item changes: every change writes a version and sets ``updated_at``."""
+    return tuple(db.session.execute(select(func.count(BankItem.id), func.sum(BankItem.version),
+                                           func.max(BankItem.updated_at))).one())
+
+
 def working_bank(blueprint: Blueprint) -> Bank:
-    """The database bank as the loader's objects, for assembly and scoring."""
-    items = db.session.scalars(select(BankItem).order_by(BankItem.id)).all()
-    return Bank(blueprint, tuple(items_from_export([item_to_dict(i) for i in items])))
+    """The database bank as the loader's objects, for assembly and scoring.
+
+    Building it reads every item and variant; a candidate's home page and each admission need it, so the
+    process keeps the last one built and reuses it while one aggregate query says nothing has changed.
+    """
+    key = (id(blueprint), bank_stamp())
+    bank = _built.get(key)
+    if bank is None:
+        items = db.session.scalars(select(BankItem).order_by(BankItem.id)).all()
+        bank = Bank(blueprint, tuple(items_from_export([item_to_dict(i) for i in items])))
+        _built.clear()
+        _built[key] = bank
+    return bank
+
+
+def forget_built_bank() -> None:
+    """Drop the kept bank (tests roll back transactions under a frozen clock, which the stamp cannot see)."""
+    _built.clear()
 
 
 def write_version(item: BankItem, actor, source: str, note: str = "") -> ItemVersion:

@@ -11,15 +11,8 @@ from sqlalchemy import select
 from lms.catalog.models import Certificate, Module
 from lms.core.roles import Role
 
-from ..conftest import sign_in
+from ..conftest import needs_weasyprint, sign_in
 
-try:
-    import weasyprint  # noqa: F401
-    HAVE_WEASYPRINT = True
-except OSError:  # the Pango system library is missing
-    HAVE_WEASYPRINT = False
-needs_weasyprint = pytest.mark.skipif(
-    not HAVE_WEASYPRINT, reason="WeasyPrint needs Pango: apt-get install -y libpango-1.0-0 fonts-noto-core")
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The candidate's pages: booking a seat, the sitting one question per page (works without JavaScript), results."""
+"""The candidate's pages: booking a seat, the sitting one question per page (works without JavaScript)."""
 from __future__ import annotations
 
 from flask import flash, make_response, redirect, render_template, request, url_for
@@ -6,9 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ...candidates import eligibility
+from ...candidates.accommodations import plan_for
 from ...core.access import roles_required
 from ...core.clock import now
 from ...core.errors import DomainError
+from ...core.policy import setting
 from ...core.i18n import LOCALES
 from ...core.roles import Role
 from ...extensions import db
@@ -27,7 +30,8 @@ def home():
     sessions = db.session.scalars(select(ExamSession).where(ExamSession.starts_at > at)
                                   .order_by(ExamSession.starts_at)).all()
     return render_template("exam/home.html", bookings=bookings, sessions=sessions, locales=LOCALES,
-                           offerable=scheduling.offerable_languages())
+                           offerable=scheduling.offerable_languages(), standing=eligibility.standing(current_user, at),
+                           plan=plan_for(eligibility.current_application(current_user)))
 
 
 @bp.route("/exam/sessions/<int:session_id>/book", methods=["POST"])
@@ -71,6 +75,7 @@ def _page(attempt: Attempt, template: str, **context):
         return render_template("exam/other_device.html", message=error.message), 409
     db.session.commit()
     context.setdefault("state", sitting.state_of(attempt, now()))
+    context.setdefault("heartbeat_interval_seconds", setting("heartbeat_interval_seconds"))
     response = make_response(render_template(template, attempt=attempt, **context))
     return set_device_cookie(response, token)
 
@@ -107,6 +112,10 @@ def sitting_save(public_id: str):
         if request.form.get("go") == "review":
             db.session.commit()
             return redirect(url_for("exam.review", public_id=public_id))
+        if request.form.get("go") == "break":
+            sitting.start_break(attempt, at, on_request=True)
+            db.session.commit()
+            return redirect(url_for("exam.sitting_page", public_id=public_id))
         sitting.go_to(attempt, target, at)
     except DomainError as error:
         db.session.commit()   # keeps what catching up with the clock did (an attempt closed by time)
@@ -125,8 +134,8 @@ def take_break(public_id: str):
     try:
         hold_device(attempt)
         action = request.form.get("action")
-        if action == "start":
-            sitting.start_break(attempt, now())
+        if action in ("start", "request"):
+            sitting.start_break(attempt, now(), on_request=action == "request")
         elif action == "skip":
             sitting.skip_break(attempt, now())
         else:
@@ -162,13 +171,3 @@ def submit(public_id: str):
         return redirect(url_for("exam.review", public_id=public_id))
     db.session.commit()
     return redirect(url_for("exam.result", public_id=public_id))
-
-
-@bp.route("/exam/attempts/<public_id>/result")
-@roles_required(Role.TRAINEE)
-def result(public_id: str):
-    attempt = own_attempt(public_id)
-    db.session.commit()
-    if attempt.state in sitting.OPEN:
-        return redirect(url_for("exam.sitting_page", public_id=public_id))
-    return render_template("exam/result.html", attempt=attempt, result=attempt.result)
