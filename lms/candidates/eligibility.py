@@ -78,7 +78,7 @@ def standing(user, at: datetime) -> Standing:
     base = dict(application=application, sittings_used=used, sittings_allowed=allowed)
     if waiting:
         return Standing("booked", _("You have a seat booked."), **base)
-    if any(r.status == "pending" for r in _accommodation_requests(application)):
+    if any(r.status == "pending" for r in application.accommodation_requests):
         return Standing("accommodation_pending", _("Your accommodation request is being reviewed. You can book once "
                                                    "it is decided."), **base)
     last = started[-1] if started else None
@@ -108,10 +108,6 @@ def standing(user, at: datetime) -> Standing:
         return Standing("retake_pending", _("Your retake request is being reviewed."), **base)
     return Standing("retake_needed", _("To sit again, send a retake request. Certification staff will review it."),
                     from_date=wait_until if wait_until > at else None, may_request_retake=True, **base)
-
-
-def _accommodation_requests(application: Application):
-    return application.accommodation_requests
 
 
 def check_session(state: Standing, starts_at: datetime) -> None:
