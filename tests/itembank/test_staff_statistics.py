@@ -75,7 +75,7 @@ def test_a_bad_response_file_is_refused_and_nothing_is_saved(app, db, client, lo
 
 
 def test_test_information_of_assembled_forms_is_drawn_once_the_bank_is_calibrated(app, db, client, login_as):
-    from lms.itembank.store import load_files
+    from lms.itembank.store import load_files, write_version
 
     login_as(Role.ADMIN)
     with app.app_context():
@@ -86,6 +86,7 @@ def test_test_information_of_assembled_forms_is_drawn_once_the_bank_is_calibrate
     with app.app_context():
         for item in db.session.scalars(select(BankItem)):
             item.irt = {"a": float(rng.lognormal(0, 0.25)), "b": float(rng.normal())}
+            write_version(item, None, "calibration")   # as every change to an item does
         db.session.commit()
     page = client.get("/staff/bank/statistics").get_data(as_text=True)
     assert "Test information function" in page and page.count('class="chart__marker"') == 3
