@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run setup test install install-dev translations extract-messages bench clean
+.PHONY: run setup test install install-dev translations extract-messages bench bench-exam clean
 
 run: setup
 	LMS_DEMO_MODE=$${LMS_DEMO_MODE:-1} $(FLASK) run --host $(HOST) --port $(PORT)
@@ -25,6 +25,13 @@ bench: install-dev translations
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/psychometrics.py
+
+# The exam sitting under load on SQLite and PostgreSQL (127.0.0.1:5432, user postgres; database bench_exam is
+# created and dropped), served by gunicorn (the prod extra): admission, saves, crash test; about 10 minutes.
+bench-exam: install-dev translations
+	$(BIN)/python -m pip install --quiet -e '.[dev,prod]'
+	$(BIN)/python bench/exam.py $(BENCH_ARGS)
+	$(BIN)/python bench/exam.py --profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
