@@ -289,6 +289,7 @@ def say(message: str) -> None:
 
 def run_engine(engine: str, args) -> dict:
     args.engine = engine
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)   # not in a fresh clone
     for kind in ("app", "bare"):
         (ROOT / "bench" / "results" / f"exam-{engine}-{kind}.log").unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-exam-") as workdir, \

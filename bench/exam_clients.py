@@ -260,7 +260,8 @@ async def answer(people: list[Candidate], port: int, seconds: float, think: floa
                  bare: bool, stop: asyncio.Event | None = None, beat_every: float = 30, meter=None) -> dict:
     """Closed-loop load for ``seconds``. With ``lanes``: that many think-time-free clients taking the candidates
     in turn, a heartbeat after every tenth question. Without: every candidate on its own connection, a question
-    every ``think`` seconds and, in between, a heartbeat every ``beat_every`` seconds, as the exam page does.
+    every ``think`` seconds and a heartbeat every ``beat_every`` seconds unless a save was answered within that
+    interval, as the exam page does.
     ``meter()`` returns CPU counters to report beside the answers."""
     rec, stop = Recorder(), stop or asyncio.Event()
     end = time.monotonic() + seconds
@@ -276,14 +277,18 @@ async def answer(people: list[Candidate], port: int, seconds: float, think: floa
     async def candidate(c: Candidate, http: Http):
         now = time.monotonic()   # arrivals spread over one think time, heartbeats over one interval
         next_question, next_beat = now + random.uniform(0, think), now + random.uniform(0, beat_every)
+        heard = now - beat_every
         while running():
             now = time.monotonic()
-            if now >= next_beat:
-                await beat(c, rec, http)
+            if now >= next_beat:   # as the page does: no heartbeat within an interval of the last answer
+                if now - heard >= beat_every - 1:
+                    await beat(c, rec, http)
+                    heard = time.monotonic()
                 next_beat += beat_every
             elif now >= next_question:
                 await cycle(c, rec, http)
-                next_question = time.monotonic() + think
+                next_question = heard = time.monotonic()
+                next_question += think
             else:
                 await pause(min(next_question, next_beat) - now)
 

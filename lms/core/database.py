@@ -35,16 +35,27 @@ def _configure_sqlite(engine) -> None:
         conn.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
 
 
+def writes(view):
+    """Mark a GET view that writes (it moves the candidate's position, binds a device): on SQLite its
+    transaction takes the write lock at BEGIN, as every POST does."""
+    view.writes = True
+    return view
+
+
 def _reads_only() -> bool:
     """Page views only read; anything else takes SQLite's write lock when its transaction begins.
 
     A deferred transaction that reads and then writes fails with "database is locked" when another
     writer got in between, and waiting cannot fix that; taking the lock first makes writers queue
-    (busy_timeout) instead, while page views stay concurrent.
+    (busy_timeout) instead, while page views stay concurrent. A GET view that writes says so with
+    ``@writes``.
     """
-    from flask import has_request_context, request
+    from flask import current_app, has_request_context, request
 
-    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    if not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS"):
+        return False
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return not getattr(view, "writes", False)
 
 
 class UTCDateTime(TypeDecorator):

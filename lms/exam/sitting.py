@@ -27,7 +27,7 @@ from ..itembank.loader import shipped_blueprint
 from ..itembank.models import BankItem, ItemVersion
 from ..itembank.psychometrics.scoring import Scale, score
 from ..itembank.statistics import form_spec, latest_by_item, working_pool
-from ..itembank.store import working_bank
+from ..itembank.store import frozen_variant, working_bank
 from .models import Attempt, AttemptAnswer, Booking
 from .results import release_on_finish
 
@@ -126,16 +126,14 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def hold(attempt: Attempt, token: str | None) -> str:
-    """The device token of the browser holding the attempt; another browser is refused until released."""
+def hold(attempt: Attempt, token: str) -> None:
+    """Bind the attempt to the browser with ``token`` on its first request; another browser is refused until
+    released."""
     if attempt.device_hash is None:
-        token = token or secrets.token_urlsafe(24)
         attempt.device_hash = _digest(token)
-        return token
-    if token is None or not secrets.compare_digest(attempt.device_hash, _digest(token)):
+    elif not secrets.compare_digest(attempt.device_hash, _digest(token)):
         raise DomainError("other_device", _("Your exam is open on another device. Ask your proctor to release it, "
                                             "then reload this page."), status=409)
-    return token
 
 
 def release(attempt: Attempt, actor, reason: str) -> None:
@@ -145,10 +143,8 @@ def release(attempt: Attempt, actor, reason: str) -> None:
 
 # -- what the candidate sees -----------------------------------------------------------------------------
 
-def _snapshot(entry: dict) -> dict:
-    version = db.session.scalars(select(ItemVersion).where(ItemVersion.item_id == entry["item"],
-                                                          ItemVersion.number == entry["version"])).one()
-    return version.snapshot
+def _variant(attempt: Attempt, entry: dict) -> dict:
+    return frozen_variant(entry["item"], entry["version"], attempt.language)
 
 
 @dataclass
@@ -169,7 +165,7 @@ def shown_item(attempt: Attempt, position: int) -> ShownItem:
     if not 0 <= position < len(attempt.form):
         raise DomainError("not_found", _("There is no such question."), status=404)
     entry = attempt.form[position]
-    variant = _snapshot(entry)["variants"][attempt.language]
+    variant = _variant(attempt, entry)
     texts = {o["id"]: o["text"] for o in variant["options"]}
     order = shuffled_options(_secret(), attempt.public_id, entry["item"], sorted(texts))
     answer = answers_by_position(attempt).get(position)
@@ -202,7 +198,7 @@ def save(attempt: Attempt, position: int, opaque, flagged: bool | None, seq: int
     entry = attempt.form[position]
     option = None
     if opaque is not UNCHANGED and opaque:
-        option_ids = sorted(o["id"] for o in _snapshot(entry)["variants"][attempt.language]["options"])
+        option_ids = sorted(o["id"] for o in _variant(attempt, entry)["options"])
         option = option_for(_secret(), attempt.public_id, entry["item"], option_ids, opaque)
         if option is None:
             raise DomainError("bad_option", _("That answer is not one of this question's options. Reload the page."))

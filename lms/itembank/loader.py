@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..core.datafiles import Node, Problem, read_mapping
@@ -82,8 +82,12 @@ class Bank:
 
     def offerable_languages(self) -> list[str]:
         """Languages in which every approved item has an approved variant."""
-        approved = [i for i in self.items if i.status == "approved"]
-        return [lang for lang in LANGUAGES if approved and all(lang in i.languages() for i in approved)]
+        return list(self._offerable)
+
+    @cached_property
+    def _offerable(self) -> tuple[str, ...]:   # a bank never changes; the working bank is kept per process
+        approved = [i.languages() for i in self.items if i.status == "approved"]
+        return tuple(lang for lang in LANGUAGES if approved and all(lang in langs for langs in approved))
 
     def coverage(self) -> dict[str, int]:
         approved = [i for i in self.items if i.status == "approved"]

@@ -23,6 +23,8 @@ from .types import REGISTRY
 
 
 _built: dict = {}   # this process's last working bank, under the stamp of the rows it was built from
+_frozen: dict = {}  # (item, version, language) -> that variant as the version froze it; versions never change
+FROZEN_KEPT = 50_000
 
 
 def bank_stamp() -> tuple:
@@ -48,8 +50,28 @@ def working_bank(blueprint: Blueprint) -> Bank:
 
 
 def forget_built_bank() -> None:
-    """Drop the kept bank (tests roll back transactions under a frozen clock, which the stamp cannot see)."""
+    """Drop the kept bank and variants (tests roll back transactions under a frozen clock, which the stamp cannot
+    see, and reuse item ids and version numbers with other texts)."""
     _built.clear()
+    _frozen.clear()
+
+
+def frozen_variant(item_id: str, number: int, language: str) -> dict:
+    """One language of an item as version ``number`` froze it (stem, options), as a candidate's form shows it.
+
+    A version is never changed once written, so the process keeps what it has read: every question shown and
+    every answer saved needs it, and the snapshot holds all ten languages.
+    """
+    key = (item_id, number, language)
+    variant = _frozen.get(key)
+    if variant is None:
+        snapshot = db.session.scalars(select(ItemVersion.snapshot).where(ItemVersion.item_id == item_id,
+                                                                        ItemVersion.number == number)).one()
+        variant = snapshot["variants"][language]
+        if len(_frozen) >= FROZEN_KEPT:
+            _frozen.clear()
+        _frozen[key] = variant
+    return variant
 
 
 def write_version(item: BankItem, actor, source: str, note: str = "") -> ItemVersion:

@@ -130,6 +130,19 @@ def test_a_second_device_is_refused_until_released_then_resumes_where_the_first_
     assert client.get(API.format(public_id)).status_code == 409   # the first device no longer holds it
 
 
+def test_the_browser_has_its_device_identity_before_the_attempt_is_bound_to_it(client, admitted):
+    """A response lost on the way (a timeout during a crowded admission) must not lock the candidate out."""
+    _user, public_id = admitted()
+    client.get("/exam/")
+    token = client.get_cookie("lms_exam_device").value
+    first = client.get(f"/exam/attempts/{public_id}")
+    assert first.status_code == 200 and "lms_exam_device" not in first.headers.get("Set-Cookie", "")
+    client.delete_cookie("lms_exam_device")   # nothing the browser got from binding is needed to carry on
+    client.set_cookie("lms_exam_device", token)
+    assert client.get(f"/exam/attempts/{public_id}").status_code == 200
+    assert client.get(API.format(public_id)).status_code == 200
+
+
 def _staff(app, db):
     from lms.accounts.models import RoleGrant, User
     from lms.accounts.services import hash_password

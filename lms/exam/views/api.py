@@ -1,47 +1,50 @@
 """The sitting's JSON API (described in /api/v1/openapi.json): state, the current item, saves, submit, heartbeat."""
 from __future__ import annotations
 
-from flask import jsonify, make_response, request
+from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ...core.access import roles_required
+from ...core.database import writes
 from ...core.clock import now
 from ...core.errors import DomainError
 from ...core.roles import Role
 from ...extensions import db
 from .. import sitting
 from ..blueprint import bp
-from .common import hold_device, own_attempt, set_device_cookie
+from .common import hold_device, own_attempt
 
 PREFIX = "/api/v1/attempts/<public_id>"
 
 
-def _reply(attempt, body: dict, token: str | None = None, status: int = 200):
+def _reply(body: dict):
     db.session.commit()
-    return set_device_cookie(make_response(jsonify(body), status), token)
+    return jsonify(body)
 
 
 def _held(public_id: str, lock: bool = False):
     attempt = own_attempt(public_id, lock=lock)
     try:
-        token = hold_device(attempt)
+        hold_device(attempt)
     except DomainError:
         db.session.commit()
         raise
-    return attempt, token
+    return attempt
 
 
 @bp.route(PREFIX)
+@writes
 @roles_required(Role.TRAINEE)
 def api_state(public_id: str):
-    attempt, token = _held(public_id)
-    return _reply(attempt, sitting.state_of(attempt, now()), token)
+    attempt = _held(public_id)
+    return _reply(sitting.state_of(attempt, now()))
 
 
 @bp.route(f"{PREFIX}/items/<int:position>")
+@writes
 @roles_required(Role.TRAINEE)
 def api_item(public_id: str, position: int):
-    attempt, token = _held(public_id, lock=True)
+    attempt = _held(public_id, lock=True)
     if attempt.state == "on_break":
         raise DomainError("on_break", _("You are on your break. Continue the exam to answer questions."), status=409)
     if attempt.state not in sitting.OPEN:
@@ -49,9 +52,9 @@ def api_item(public_id: str, position: int):
         raise DomainError("time_up", _("This exam has ended. Answers saved before the end count."), status=409)
     item = sitting.shown_item(attempt, position - 1)
     sitting.go_to(attempt, position - 1, now())
-    return _reply(attempt, {"position": item.position + 1, "total": item.total, "stem": item.stem,
-                            "options": [{"id": tag, "text": text} for tag, text in item.options],
-                            "answer": item.chosen, "flagged": item.flagged}, token)
+    return _reply({"position": item.position + 1, "total": item.total, "stem": item.stem,
+                   "options": [{"id": tag, "text": text} for tag, text in item.options],
+                   "answer": item.chosen, "flagged": item.flagged})
 
 
 def _payload() -> dict:
@@ -72,28 +75,28 @@ def api_save(public_id: str):
     flagged = data.get("flagged")
     if (answer is not None and not isinstance(answer, str)) or (flagged is not None and not isinstance(flagged, bool)):
         raise DomainError("bad_input", _("A save needs the question number and a sequence number."))
-    attempt, token = _held(public_id, lock=True)
+    attempt = _held(public_id, lock=True)
     try:
         applied = sitting.save(attempt, position - 1, answer if "answer" in data else sitting.UNCHANGED, flagged, seq,
                                now())
     except DomainError:
         db.session.commit()   # keep the attempt closed if the deadline passed
         raise
-    return _reply(attempt, {"applied": applied, **sitting.state_of(attempt, now())}, token)
+    return _reply({"applied": applied, **sitting.state_of(attempt, now())})
 
 
 @bp.route(f"{PREFIX}/submit", methods=["POST"])
 @roles_required(Role.TRAINEE)
 def api_submit(public_id: str):
-    attempt, token = _held(public_id, lock=True)
+    attempt = _held(public_id, lock=True)
     if attempt.state in sitting.OPEN:
         sitting.finish(attempt, now(), "candidate")
-    return _reply(attempt, sitting.state_of(attempt, now()), token)
+    return _reply(sitting.state_of(attempt, now()))
 
 
 @bp.route(f"{PREFIX}/heartbeat", methods=["POST"])
 @roles_required(Role.TRAINEE)
 def api_heartbeat(public_id: str):
-    attempt, token = _held(public_id, lock=True)
+    attempt = _held(public_id, lock=True)
     attempt.last_contact_at = now()
-    return _reply(attempt, sitting.state_of(attempt, now()), token)
+    return _reply(sitting.state_of(attempt, now()))

@@ -1,7 +1,7 @@
 """The candidate's pages: booking a seat, the sitting one question per page (works without JavaScript)."""
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ...candidates import eligibility
 from ...candidates.accommodations import plan_for
 from ...core.access import roles_required
+from ...core.database import writes
 from ...core.clock import now
 from ...core.errors import DomainError
 from ...core.policy import setting
@@ -18,13 +19,14 @@ from ...extensions import db
 from .. import scheduling, sitting
 from ..blueprint import bp
 from ..models import Attempt, Booking, ExamSession
-from .common import hold_device, own_attempt, set_device_cookie
+from .common import device_token, hold_device, own_attempt
 
 
 @bp.route("/exam/")
 @roles_required(Role.TRAINEE)
 def home():
     at = now()
+    device_token()   # the browser has its identity before an attempt is bound to it
     bookings = db.session.scalars(select(Booking).where(Booking.user_id == current_user.id)
                                   .order_by(Booking.booked_at.desc())).all()
     sessions = db.session.scalars(select(ExamSession).where(ExamSession.starts_at > at)
@@ -69,18 +71,18 @@ def cancel(booking_id: int):
 def _page(attempt: Attempt, template: str, **context):
     """Render a sitting page on the device that holds the attempt (a refused device sees why)."""
     try:
-        token = hold_device(attempt)
+        hold_device(attempt)
     except DomainError as error:
         db.session.rollback()
         return render_template("exam/other_device.html", message=error.message), 409
     db.session.commit()
     context.setdefault("state", sitting.state_of(attempt, now()))
     context.setdefault("heartbeat_interval_seconds", setting("heartbeat_interval_seconds"))
-    response = make_response(render_template(template, attempt=attempt, **context))
-    return set_device_cookie(response, token)
+    return render_template(template, attempt=attempt, **context)
 
 
 @bp.route("/exam/attempts/<public_id>")
+@writes
 @roles_required(Role.TRAINEE)
 def sitting_page(public_id: str):
     attempt = own_attempt(public_id)
@@ -147,6 +149,7 @@ def take_break(public_id: str):
 
 
 @bp.route("/exam/attempts/<public_id>/review")
+@writes
 @roles_required(Role.TRAINEE)
 def review(public_id: str):
     attempt = own_attempt(public_id)

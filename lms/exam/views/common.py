@@ -1,13 +1,16 @@
 """What the candidate's pages and the JSON API share: finding the attempt, holding the device, the clock."""
 from __future__ import annotations
 
-from flask import abort, request
+import secrets
+
+from flask import abort, g, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from ...core.clock import now
 from ...extensions import db
 from .. import sitting
+from ..blueprint import bp
 from ..models import Attempt
 
 DEVICE_COOKIE = "lms_exam_device"
@@ -23,16 +26,28 @@ def own_attempt(public_id: str, lock: bool = False) -> Attempt:
     return attempt
 
 
-def hold_device(attempt: Attempt) -> str | None:
-    """Check this browser holds the attempt (raises DomainError otherwise); returns a token to set, if new."""
-    if attempt.state not in sitting.OPEN:
-        return None
-    current = request.cookies.get(DEVICE_COOKIE)
-    token = sitting.hold(attempt, current)
-    return token if token != current else None
+def device_token() -> str:
+    """This browser's identity for holding an attempt: its cookie, or a new one the response gives it.
+
+    Every exam page hands it out, so a browser has it before an attempt is bound to it: a response lost on
+    the way (a timeout, a dropped network) cannot lock the candidate out of their own attempt.
+    """
+    token = request.cookies.get(DEVICE_COOKIE)
+    if not token:
+        token = g.setdefault("new_device_token", secrets.token_urlsafe(24))
+    return token
 
 
-def set_device_cookie(response, token: str | None):
+def hold_device(attempt: Attempt) -> None:
+    """Check this browser holds the attempt (raises DomainError otherwise); an open attempt not yet held is
+    bound to it."""
+    if attempt.state in sitting.OPEN:
+        sitting.hold(attempt, device_token())
+
+
+@bp.after_request
+def _give_device_token(response):
+    token = g.get("new_device_token")
     if token:
         response.set_cookie(DEVICE_COOKIE, token, max_age=24 * 3600, httponly=True, samesite="Strict",
                             secure=request.is_secure, path="/")

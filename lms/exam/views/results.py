@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ...core.access import roles_required
+from ...core.database import writes
 from ...core.clock import now
 from ...core.i18n import LOCALES
 from ...core.roles import Role
@@ -19,6 +20,7 @@ AWAITING_SHOWN = 200   # rows of results awaiting release on one page
 
 
 @bp.route("/exam/attempts/<public_id>/result")
+@writes
 @roles_required(Role.TRAINEE)
 def result(public_id: str):
     attempt = own_attempt(public_id)
@@ -30,6 +32,7 @@ def result(public_id: str):
 
 
 @bp.route("/exam/attempts/<public_id>/result.pdf")
+@writes
 @roles_required(Role.TRAINEE)
 def result_pdf(public_id: str):
     attempt = own_attempt(public_id)

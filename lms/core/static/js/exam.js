@@ -106,6 +106,7 @@
 
   // Take the server's word for the time left and the attempt's state (from a save or a heartbeat).
   function sync(state) {
+    lastHeard = window.performance.now();
     clock.seconds = state.remaining_seconds;
     clock.running = state.clock_running;
     clock.breakSeconds = state.break_remaining_seconds;
@@ -286,8 +287,15 @@
 
   // -- the heartbeat: says "still here" and brings the server's clock back
 
-  function beat() {
+  // The policy's heartbeat interval comes with the page; 30 s is that policy's default.
+  var interval = (config.heartbeat_seconds || 30) * 1000;
+
+  // A save's answer says as much as a heartbeat, so a beat due within one interval of it is skipped.
+  var lastHeard = window.performance.now();
+
+  function beat(force) {
     if (leaving) { return; }
+    if (force !== true && window.performance.now() - lastHeard < interval - 1000) { return; }
     window.lms.postJSON(config.urls.heartbeat, {}).then(function (response) {
       if (response.status === 409 || response.status === 401 || response.status === 403) { reload(); return null; }
       return response.ok ? response.json() : null;
@@ -302,11 +310,9 @@
   // A page brought back from the browser's cache shows an old state: ask the server again.
   window.addEventListener("pageshow", function (event) { if (event.persisted) { window.location.reload(); } });
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") { beat(); }
+    if (document.visibilityState === "visible") { beat(true); }
   });
 
-  // The policy's heartbeat interval comes with the page; 30 s is that policy's default.
-  var interval = (config.heartbeat_seconds || 30) * 1000;
   window.setInterval(beat, interval);
   window.setInterval(tick, 250);
   tick();
