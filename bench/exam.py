@@ -94,11 +94,12 @@ def seed(app, count: int) -> list[dict]:
                 ethics_signature=user.name, ethics_signed_at=at, submitted_at=at, decided_at=at, window_opens_at=at,
                 window_closes_at=at + timedelta(days=365))
             booking = Booking(session=session, user=user, language=languages[n % len(languages)], status="booked",
-                              booked_at=at, application=application)
+                              booked_at=at, application=application, checkin="present", checked_in_at=at,
+                              id_type="state_id", id_last="1234", name_matches=True)   # the proctor checked the ID
             db.session.add_all([user, application, booking])
             seats.append(booking)
         db.session.commit()
-        rows = [{"n": n, "email": b.user.email, "booking": b.id} for n, b in enumerate(seats)]
+        rows = [{"n": n, "email": b.user.email, "booking": b.id, "session": b.session_id} for n, b in enumerate(seats)]
         db.session.remove()
         db.engine.dispose()
     return rows

@@ -140,7 +140,7 @@ class Candidate:
     """A signed-in person with their own cookies (session, device) and connection."""
 
     def __init__(self, row: dict, port: int):
-        self.n, self.email, self.booking = row["n"], row["email"], row.get("booking")
+        self.n, self.email, self.booking, self.session = row["n"], row["email"], row.get("booking"), row.get("session")
         self.http, self.cookies = Http(port), {}
         self.public_id, self.token, self.seq, self.position, self.total, self.acks = None, None, 0, 1, 1, 0
         self.started = False
@@ -225,8 +225,9 @@ async def admit_all(staff: Candidate, people: list[Candidate], timeout: float) -
 
     async def one(c: Candidate):
         conn = Http(staff.http.port)
-        admitted = await rec.timed("staff admit (POST)", conn, "POST", f"/staff/exam/bookings/{c.booking}/admit",
-                                   form, FORM, dict(staff.cookies), ok=(302,))
+        admitted = await rec.timed("staff admit (POST)", conn, "POST",
+                                   f"/proctor/sessions/{c.session}/seats/{c.booking}/admit", form, FORM,
+                                   dict(staff.cookies), ok=(302,))
         conn.close()
         if admitted is None:
             return

@@ -131,7 +131,47 @@ SCENARIOS = [
     ("JSON: /api/v1/me (signed in)", "/api/v1/me", "trainee@example.org"),
     ("lesson page (1,200-word lesson, signed in)", "LESSON", "trainee@example.org"),
     ("seat-time heartbeat (JSON POST, row lock, ledger)", "HEARTBEAT", "trainee@example.org"),
+    ("proctor console JSON (200 seats, 100 sitting)", "CONSOLE", "proctor@example.org"),
 ]
+
+SEATS = 200
+
+
+def fill_session(instance: str) -> str:
+    """Seat 200 candidates in the demo proctor's session, check them in and admit half; the console's URL."""
+    from datetime import datetime, timezone
+
+    from serve import lms_app
+    from sqlalchemy import select
+
+    from lms.accounts.models import RoleGrant, User
+    from lms.candidates.models import Application
+    from lms.core.roles import Role
+    from lms.exam.models import Booking, ExamSession
+    from lms.exam.sitting import admit
+    from lms.extensions import db
+
+    app = lms_app(instance)
+    with app.app_context():
+        session = db.session.scalars(select(ExamSession).order_by(ExamSession.id)).first()
+        session.capacity = SEATS
+        at = datetime.now(timezone.utc)
+        for n in range(SEATS):
+            user = User(email=f"seat{n}@bench.test", name=f"Seat {n:03d}", locale="en", password_hash=None)
+            user.grants.append(RoleGrant(role=Role.TRAINEE))
+            application = Application(user=user, status="approved", legal_name=user.name, education="diploma",
+                                      lived_experience="consumer", willing_to_share=True, dedication="Bench.",
+                                      training_source="platform", ethics_version="2024-1", ethics_signature=user.name,
+                                      ethics_signed_at=at, submitted_at=at, decided_at=at, window_opens_at=at)
+            booking = Booking(session=session, user=user, language=session.languages[0], status="booked",
+                              booked_at=at, application=application, checkin="present", checked_in_at=at)
+            db.session.add_all([user, application, booking])
+            db.session.flush()
+            if n % 2:
+                admit(booking, at)
+        db.session.commit()
+        return f"/api/v1/proctor/sessions/{session.id}/console"
+
 
 
 def enrol_in_core(port: int, cookie: str) -> tuple[str, str, str]:
@@ -162,6 +202,7 @@ def main() -> None:
         env = {"LMS_INSTANCE_PATH": instance, "LMS_DEMO_MODE": "1", "PATH": "/usr/bin:/bin"}
         subprocess.run([*env_cmd, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
         subprocess.run([*env_cmd, "content", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run([*env_cmd, "bank", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
         subprocess.run([*env_cmd, "demo", "seed"], cwd=ROOT, env=env, check=True, capture_output=True)
         bare, bare_port = start("bare", instance)
         app, app_port = start("app", instance)
@@ -171,10 +212,11 @@ def main() -> None:
             cookies = {email: sign_in(app_port, email, DEMO_PASSWORD)
                        for email in {s[2] for s in SCENARIOS if s[2]}}
             lesson, heartbeat, token = enrol_in_core(app_port, cookies["trainee@example.org"])
+            console = fill_session(instance)
             rows = []
             for label, path, who in SCENARIOS:
                 beat_token = token if path == "HEARTBEAT" else None
-                path = {"LESSON": lesson, "HEARTBEAT": heartbeat}.get(path, path)
+                path = {"LESSON": lesson, "HEARTBEAT": heartbeat, "CONSOLE": console}.get(path, path)
                 baseline = measure(bare_port, "/", None, args.requests, args.concurrency)
                 result = measure(app_port, path, cookies.get(who), args.requests, args.concurrency, beat_token)
                 rows.append({"scenario": label, "path": path, "app": result, "baseline": baseline,
@@ -199,4 +241,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
     main()

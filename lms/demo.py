@@ -79,19 +79,24 @@ def _approved_application() -> None:
 
 
 def _exam_session() -> None:
-    """Demo only: one exam session tomorrow, in every language the bank can serve, for the trainee to book."""
+    """Demo only: one exam session tomorrow, in every language the bank can serve, for the trainee to book and
+    the demo proctor to run."""
     from datetime import timedelta
 
     from .core.clock import now
-    from .exam.models import ExamSession
+    from .exam.models import ExamSession, SessionProctor
     from .exam.scheduling import offerable_languages
 
     languages = offerable_languages()
     if not languages or db.session.scalar(select(ExamSession.id).limit(1)) is not None:
         return
     start = (now() + timedelta(days=1)).replace(hour=16, minute=0, second=0, microsecond=0)
-    db.session.add(ExamSession(mode="center", starts_at=start, location="Sacramento (demo)", capacity=30,
-                               languages=languages))
+    session = ExamSession(mode="center", starts_at=start, location="Sacramento (demo)", capacity=30,
+                          languages=languages)
+    proctor = db.session.scalar(select(User).where(User.email == "proctor@example.org"))
+    if proctor is not None:   # the demo proctor runs it (and signs its report)
+        session.proctors.append(SessionProctor(user_id=proctor.id, lead=True))
+    db.session.add(session)
 
 
 PILOT_LABEL = "Simulated pilot (demo data)"

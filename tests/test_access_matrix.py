@@ -80,8 +80,23 @@ ACCESS: dict[str, object] = {
     "exam.api_heartbeat": {Role.TRAINEE},
     "exam.staff_sessions": {Role.ADMIN},
     "exam.staff_session": {Role.ADMIN},
-    "exam.staff_admit": {Role.ADMIN},
-    "exam.staff_release": {Role.ADMIN},
+    "exam.staff_session_proctors": {Role.ADMIN},
+    # Proctors: the role opens these; being assigned to the session is checked on top (tests/proctoring).
+    "proctoring.session_console": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.api_console": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.seat": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.check_in": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.admit": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.act": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.api_act": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.session_incidents": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.session_report": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.session_report_csv": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.session_report_pdf": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.sign_off": {Role.PROCTOR, Role.ADMIN},
+    "proctoring.staff_incidents": {Role.ADMIN},
+    "proctoring.review_incident": {Role.ADMIN},
+    "proctoring.enter_code": {Role.TRAINEE},
     "candidates.apply": {Role.TRAINEE},
     "candidates.retake": {Role.TRAINEE},
     "candidates.upload": SIGNED_IN,
@@ -123,7 +138,7 @@ def _url(app, rule, user_id: int) -> str:
                "session_id": 1, "code": "ABCD-EFGH-JKMN-PQRS",
                "item_id": "PSS-01-001", "language": "es", "number": 1, "run_id": 1,
                "public_id": "0123456789abcdef", "booking_id": 1, "position": 1, "request_id": 1, "upload_id": 1,
-               "application_id": 1}
+               "application_id": 1, "incident_id": 1}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: samples[name] for name in rule.arguments})
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..catalog.models import Course, CourseKind, CourseVersion, Enrollment, EnrollmentStatus, Offering
 from ..core import audit
-from ..core.errors import DomainError
+from ..core.errors import DomainError, Invalid
 from ..core.policy import setting
 from ..extensions import db
 from . import uploads
@@ -21,14 +21,6 @@ LIVED_EXPERIENCE = ("consumer", "family")
 TRAINING_SOURCES = ("platform", "external")
 DECISIONS = ("approve", "return", "reject")
 EDITABLE = ("draft", "returned")
-
-
-class Invalid(DomainError):
-    """Several fields are wrong at once: ``errors`` maps each field to what to do."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("invalid", _("Some answers need attention. Check the messages below."))
-        self.errors = errors
 
 
 def add_months(moment: datetime, months: int) -> datetime:

@@ -82,7 +82,7 @@ def standing(user, at: datetime) -> Standing:
         return Standing("accommodation_pending", _("Your accommodation request is being reviewed. You can book once "
                                                    "it is decided."), **base)
     last = started[-1] if started else None
-    if last is not None and last.state in ("in_progress", "on_break"):
+    if last is not None and last.state in ("in_progress", "on_break", "paused"):
         return Standing("booked", _("Your exam is under way."), **base)
     if last is not None and last.released_at is None:
         return Standing("result_pending", _("Your result is being reviewed. You will be able to book again, if you "

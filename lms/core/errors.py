@@ -26,6 +26,14 @@ class DomainError(Exception):
             self.status = status
 
 
+class Invalid(DomainError):
+    """Several fields of a form are wrong at once: ``errors`` maps each field to what to do."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("invalid", _("Some answers need attention. Check the messages below."))
+        self.errors = errors
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/") or request.is_json:
         return True

@@ -1,10 +1,14 @@
 """Locales: which one a request uses, its text direction, and what templates need to know."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from babel import Locale, support
 from flask import g, request, session
-from flask_babel import Domain, get_locale
+from flask_babel import Domain, get_locale, get_timezone
 from flask_login import current_user
+
+from .clock import to_utc
 
 # The ten languages we ship: the state's Medi-Cal threshold languages. Native names, never translated.
 LOCALES: dict[str, str] = {
@@ -101,6 +105,16 @@ class CatalogDomain(Domain):
 
 def select_timezone() -> str | None:
     return None  # BABEL_DEFAULT_TIMEZONE until users choose their own
+
+
+def local_datetime(value: str):
+    """A datetime-local form value, read in the request's time zone (the person's, else the installation's);
+    None when it is not a date and time."""
+    try:
+        local = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return local if local.tzinfo is not None else to_utc(local, str(get_timezone()))
 
 
 def text_direction(locale_code: str) -> str:

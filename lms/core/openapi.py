@@ -54,6 +54,7 @@ def _errors(*codes: int) -> dict:
 
 def document() -> dict:
     from ..exam import openapi as exam
+    from ..proctoring import openapi as proctoring
 
     doc = {
         "openapi": "3.1.0",
@@ -72,7 +73,7 @@ def document() -> dict:
                 "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
             },
             "schemas": {"Error": _ERROR, "Me": _ME, "Heartbeat": _HEARTBEAT, "HeartbeatResult": _HEARTBEAT_RESULT,
-                        **exam.SCHEMAS},
+                        **exam.SCHEMAS, **proctoring.SCHEMAS},
         },
         "paths": {
             "/api/v1/me": {
@@ -127,4 +128,5 @@ def document() -> dict:
         },
     }
     doc["paths"].update(exam.PATHS)
+    doc["paths"].update(proctoring.PATHS)
     return doc

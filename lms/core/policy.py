@@ -38,6 +38,11 @@ DEFAULTS: dict[str, object] = {
     "upload_max_bytes": 10 * 1024 * 1024,
     "results_release": "immediate",     # immediate | after_review: staff release each result
     "code_of_ethics_version": "2024-1",
+    # Proctoring
+    "paused_poll_seconds": 5,           # a paused candidate's page asks this often whether the proctor resumed
+    "disconnected_after_seconds": 75,   # no contact for this long: the console marks the candidate (2.5 heartbeats)
+    "max_extension_minutes": 60,
+    "console_refresh_seconds": 10,      # the console asks for the seats' state this often        # the most a proctor may add in one extension
 }
 
 

@@ -40,4 +40,6 @@ def provider():
 @bp.route("/proctor/")
 @roles_required(Role.PROCTOR)
 def proctor():
-    return render_template("dashboards/proctor.html")
+    from ..proctoring.assignment import sessions_for
+
+    return render_template("dashboards/proctor.html", sessions=sessions_for(current_user))

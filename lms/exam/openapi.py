@@ -5,7 +5,7 @@ _STATE = {
     "type": "object",
     "properties": {
         "attempt": {"type": "string", "description": "The attempt's public id."},
-        "state": {"type": "string", "enum": ["in_progress", "on_break", "submitted", "expired"]},
+        "state": {"type": "string", "enum": ["in_progress", "on_break", "paused", "submitted", "expired", "terminated"]},
         "position": {"type": "integer", "description": "0-based index of the question the candidate is on."},
         "total": {"type": "integer"},
         "answered": {"type": "integer"},

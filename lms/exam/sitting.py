@@ -31,7 +31,7 @@ from ..itembank.store import frozen_variant, working_bank
 from .models import Attempt, AttemptAnswer, Booking
 from .results import release_on_finish
 
-OPEN = ("in_progress", "on_break")
+OPEN = ("in_progress", "on_break", "paused")   # paused: by a proctor, the clock stopped
 UNCHANGED = object()   # a save that only changes the flag leaves the answer as it is
 
 
@@ -52,7 +52,7 @@ def remaining_seconds(attempt: Attempt, at: datetime) -> int:
     return max(0, math.ceil(attempt.time_allowed_seconds - used_seconds(attempt, at)))
 
 
-def _stop_clock(attempt: Attempt, at: datetime) -> None:
+def stop_clock(attempt: Attempt, at: datetime) -> None:
     if attempt.running_since is not None:
         attempt.time_used_seconds = int(round(used_seconds(attempt, at)))
         attempt.running_since = None
@@ -136,9 +136,64 @@ def hold(attempt: Attempt, token: str) -> None:
                                             "then reload this page."), status=409)
 
 
-def release(attempt: Attempt, actor, reason: str) -> None:
+def release(attempt: Attempt) -> None:
+    """Let the attempt be held by the next browser that opens it."""
     attempt.device_hash = None
-    audit.record("exam.device_released", attempt, actor=actor, reason=reason)
+
+
+def candidate_back(attempt: Attempt, at: datetime) -> None:
+    """The holding browser made a request: an attempt reopened after a technical failure starts its clock now."""
+    if attempt.state == "paused" and attempt.resume_on_return:
+        resume(attempt, at)
+
+
+def pause(attempt: Attempt, at: datetime) -> None:
+    """Stop the clock until a proctor resumes (a break under way ends here)."""
+    catch_up(attempt, at)
+    if attempt.state not in ("in_progress", "on_break"):
+        raise DomainError("not_running", _("This exam is not under way, so it cannot be paused."), status=409)
+    stop_clock(attempt, at)
+    attempt.state, attempt.break_started_at, attempt.paused_at = "paused", None, at
+
+
+def resume(attempt: Attempt, at: datetime) -> None:
+    if attempt.state != "paused":
+        raise DomainError("not_paused", _("This exam is not paused."), status=409)
+    attempt.state, attempt.running_since, attempt.paused_at, attempt.resume_on_return = "in_progress", at, None, False
+
+
+def extend(attempt: Attempt, seconds: int, at: datetime) -> None:
+    catch_up(attempt, at)
+    if attempt.state not in OPEN:
+        raise DomainError("ended", _("This exam has already ended. Reopen it to give more time."), status=409)
+    attempt.time_allowed_seconds += seconds
+    attempt.time_changed_at = at
+
+
+def terminate(attempt: Attempt, at: datetime) -> None:
+    """End the attempt for misconduct: it is voided (no score) and counts as a sitting."""
+    catch_up(attempt, at)
+    if attempt.state not in OPEN:
+        raise DomainError("ended", _("This exam has already ended."), status=409)
+    stop_clock(attempt, at)
+    attempt.state, attempt.ended_at, attempt.result, attempt.released_at = "terminated", at, None, at
+    attempt.break_started_at = attempt.paused_at = None
+
+
+def reopen(attempt: Attempt, extra_seconds: int, at: datetime) -> None:
+    """Reopen an attempt that ended by a technical failure: paused until the candidate is back, on any device."""
+    if attempt.state not in ("submitted", "expired"):
+        raise DomainError("not_ended", _("Only an exam that was submitted or ran out of time can be reopened."),
+                          status=409)
+    attempt.time_allowed_seconds += extra_seconds
+    if attempt.time_allowed_seconds - attempt.time_used_seconds <= 0:
+        raise DomainError("no_time_left", _("No time is left on this exam. Give extra minutes to reopen it."),
+                          status=409)
+    attempt.state, attempt.paused_at, attempt.resume_on_return = "paused", at, True
+    attempt.ended_at = attempt.result = attempt.released_at = None
+    attempt.running_since, attempt.device_hash = None, None
+    if extra_seconds:
+        attempt.time_changed_at = at
 
 
 # -- what the candidate sees -----------------------------------------------------------------------------
@@ -176,7 +231,11 @@ def shown_item(attempt: Attempt, position: int) -> ShownItem:
 
 # -- the candidate's actions -------------------------------------------------------------------------
 
-def _must_be_open(attempt: Attempt) -> None:
+def must_be_open(attempt: Attempt) -> None:
+    """Refuse answering unless the attempt is under way (not on a break, not paused, not ended)."""
+    if attempt.state == "paused":
+        raise DomainError("paused", _("Your proctor has paused your exam and the clock is stopped. Wait for the "
+                                      "proctor to resume it."), status=409)
     if attempt.state == "on_break":
         raise DomainError("on_break", _("You are on your break. Continue the exam to answer questions."), status=409)
     if attempt.state not in OPEN:
@@ -189,7 +248,7 @@ def save(attempt: Attempt, position: int, opaque, flagged: bool | None, seq: int
     ``opaque`` is the chosen option's id in this attempt, None to clear the answer, or UNCHANGED.
     """
     catch_up(attempt, at)
-    _must_be_open(attempt)
+    must_be_open(attempt)
     attempt.last_contact_at = at
     if seq <= attempt.last_seq:
         return False
@@ -218,7 +277,7 @@ def save(attempt: Attempt, position: int, opaque, flagged: bool | None, seq: int
 
 def go_to(attempt: Attempt, position: int, at: datetime) -> None:
     catch_up(attempt, at)
-    _must_be_open(attempt)
+    must_be_open(attempt)
     attempt.position = max(0, min(position, len(attempt.form) - 1))
     attempt.last_contact_at = at
 
@@ -244,7 +303,7 @@ def start_break(attempt: Attempt, at: datetime, on_request: bool = False) -> Non
         attempt.breaks_on_request -= 1
     else:
         raise DomainError("no_break", _("The break is not available now."), status=409)
-    _stop_clock(attempt, at)
+    stop_clock(attempt, at)
     attempt.state, attempt.break_started_at = "on_break", at
     audit.record("exam.break_started", attempt, on_request=on_request)
 
@@ -267,7 +326,9 @@ def finish(attempt: Attempt, at: datetime, reason: str) -> None:
     """End the attempt (the candidate submitted, or time ran out) and score it."""
     if attempt.state not in OPEN:
         return
-    _stop_clock(attempt, at)
+    if attempt.state == "paused" and reason == "candidate":
+        must_be_open(attempt)
+    stop_clock(attempt, at)
     attempt.time_used_seconds = min(attempt.time_used_seconds, attempt.time_allowed_seconds)
     attempt.state = "submitted" if reason == "candidate" else "expired"
     attempt.ended_at = at

@@ -58,10 +58,13 @@ def test_staff_schedule_a_session_and_admit_a_candidate(app, db, client, new_cli
     sign_in(trainee, candidate.email)
     trainee.submit(f"/exam/sessions/{session_id}/book", {"language": "ar"})
     roster = client.get(f"/staff/exam/sessions/{session_id}").get_data(as_text=True)
-    assert "Rosa Candidate" in roster and "Not started" in roster
+    assert "Rosa Candidate" in roster and "Not checked in" in roster
     with app.app_context():
         booking_id = db.session.scalar(select(Booking.id).where(Booking.user_id == candidate.id))
-    client.submit(f"/staff/exam/bookings/{booking_id}/admit")
+    # Certification staff may run any session's console: check the ID, then admit.
+    client.submit(f"/proctor/sessions/{session_id}/seats/{booking_id}/checkin",
+                  {"outcome": "present", "id_type": "passport", "name_matches": "1", "id_last": "77A"})
+    client.submit(f"/proctor/sessions/{session_id}/seats/{booking_id}/admit")
     home = trainee.get("/exam/").get_data(as_text=True)
     assert "Continue your exam" in home
     page = trainee.get(trainee.get("/exam/").get_data(as_text=True).split('href="/exam/attempts/')[1].split('"')[0]

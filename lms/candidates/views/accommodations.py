@@ -216,11 +216,3 @@ def staff_accommodation(request_id: int):
     return render_template("candidates/staff_accommodation.html", accommodation=accommodation, errors=errors,
                            form=request.form, history=_history(accommodation), service=service,
                            sitting_open=_open_sitting(accommodation), detail_limit=DETAIL_LIMIT), status
-
-
-@bp.app_template_global()
-def accommodation_labels(booking) -> list[str]:
-    """The proctor's short labels for a booking: what its sitting applied, or what it will be given."""
-    if booking.attempt is not None:
-        return service.summary_labels(booking.attempt)
-    return service.summary_labels(service.plan_for(booking.application))

@@ -45,11 +45,11 @@ def api_state(public_id: str):
 @roles_required(Role.TRAINEE)
 def api_item(public_id: str, position: int):
     attempt = _held(public_id, lock=True)
-    if attempt.state == "on_break":
-        raise DomainError("on_break", _("You are on your break. Continue the exam to answer questions."), status=409)
-    if attempt.state not in sitting.OPEN:
-        db.session.commit()
-        raise DomainError("time_up", _("This exam has ended. Answers saved before the end count."), status=409)
+    try:
+        sitting.must_be_open(attempt)
+    except DomainError:
+        db.session.commit()   # keeps what catching up with the clock did
+        raise
     item = sitting.shown_item(attempt, position - 1)
     sitting.go_to(attempt, position - 1, now())
     return _reply({"position": item.position + 1, "total": item.total, "stem": item.stem,

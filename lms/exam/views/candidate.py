@@ -92,6 +92,8 @@ def sitting_page(public_id: str):
     position = request.args.get("q", type=int)
     if attempt.state == "in_progress" and position is not None and 1 <= position <= len(attempt.form):
         sitting.go_to(attempt, position - 1, now())
+    if attempt.state == "paused":
+        return _page(attempt, "exam/paused.html", paused_poll_seconds=setting("paused_poll_seconds"))
     if attempt.state == "on_break" or sitting.break_due(attempt):
         return _page(attempt, "exam/break.html")
     return _page(attempt, "exam/item.html", item=sitting.shown_item(attempt, attempt.position))

@@ -43,6 +43,7 @@ def hold_device(attempt: Attempt) -> None:
     bound to it."""
     if attempt.state in sitting.OPEN:
         sitting.hold(attempt, device_token())
+        sitting.candidate_back(attempt, now())
 
 
 @bp.after_request
