@@ -65,18 +65,35 @@ def deadline(attempt: Attempt) -> datetime | None:
     return attempt.running_since + timedelta(seconds=attempt.time_allowed_seconds - attempt.time_used_seconds)
 
 
+def _break_end(attempt: Attempt, at: datetime) -> datetime | None:
+    """When the break under way ended, if it has by ``at`` (the clock runs again from then)."""
+    if attempt.state == "on_break" and attempt.break_started_at is not None:
+        end = attempt.break_started_at + timedelta(seconds=attempt.break_seconds)
+        if at >= end:
+            return end
+    return None
+
+
 def catch_up(attempt: Attempt, at: datetime) -> None:
     """Apply what time has done since the last request: a break that ran out, a deadline that passed."""
-    if attempt.state == "on_break" and attempt.break_started_at is not None:
-        break_end = attempt.break_started_at + timedelta(seconds=attempt.break_seconds)
-        if at >= break_end:   # the break is over whether or not the candidate came back: the clock runs again
-            attempt.state = "in_progress"
-            attempt.break_started_at = None
-            attempt.running_since = break_end
+    break_end = _break_end(attempt, at)
+    if break_end is not None:   # the break is over whether or not the candidate came back: the clock runs again
+        attempt.state, attempt.break_started_at, attempt.running_since = "in_progress", None, break_end
     if attempt.state == "in_progress":
         end = deadline(attempt)
         if end is not None and at >= end:
             finish(attempt, end, "time")
+
+
+def seen_at(attempt: Attempt, at: datetime) -> tuple[str, int]:
+    """The state and seconds left that ``catch_up`` would give at ``at``, changing nothing (read-only views)."""
+    state, running_since = attempt.state, attempt.running_since
+    break_end = _break_end(attempt, at)
+    if break_end is not None:
+        state, running_since = "in_progress", break_end
+    used = attempt.time_used_seconds + (max(0.0, (at - running_since).total_seconds()) if running_since else 0.0)
+    left = max(0, math.ceil(attempt.time_allowed_seconds - used))
+    return ("expired" if state == "in_progress" and left == 0 else state), left
 
 
 # -- admission --------------------------------------------------------------------------------------

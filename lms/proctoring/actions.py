@@ -75,6 +75,7 @@ def perform(session: ExamSession, booking: Booking, action: str, reason: str, no
     attempt = booking.attempt
     if attempt is not None:
         attempt = db.session.scalars(select(Attempt).where(Attempt.id == attempt.id).with_for_update()).one()
+        sitting.catch_up(attempt, at)   # act on the attempt as time has left it (the console showed it so)
     detail = _apply(action, booking, attempt, at, minutes, to_session)
     row = ProctorAction(key=key, session_id=session.id, booking_id=booking.id, actor_id=actor.id, action=action,
                         reason=reason, note=note, detail=detail, at=at)
@@ -96,7 +97,6 @@ def _apply(action: str, booking: Booking, attempt: Attempt | None, at: datetime,
         sitting.extend(attempt, _minutes(minutes, allow_zero=False) * 60, at)
         return {"minutes": minutes}
     elif action == "release":
-        sitting.catch_up(attempt, at)
         if attempt.state not in sitting.OPEN:
             raise DomainError("ended", _("This exam has already ended."), status=409)
         sitting.release(attempt)

@@ -1,12 +1,13 @@
 """The live console: every candidate of a session, their state, progress, time left and last contact.
 
-One query for the seats (with people and attempts) and one for the answered counts, whatever the size of
-the session; catching up with the clock happens in memory and writes only when time changed something.
+One query for the seats (with people and attempts, not their forms), one for the answered counts and one for
+the forms' lengths, whatever the size of the session. It only reads: an attempt whose break or time ran out shows as the candidate's next request (or
+the sweeper) will make it.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -14,10 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..candidates.accommodations import plan_for, summary_labels
+from ..accounts.models import User
 from ..candidates.models import AccommodationRequest, Application
 from ..core.policy import setting
 from ..exam import sitting
-from ..exam.models import AttemptAnswer, Booking, ExamSession
+from ..exam.models import Attempt, AttemptAnswer, Booking, ExamSession
 from ..extensions import db
 
 STATES = {
@@ -57,8 +59,10 @@ def seats(session: ExamSession) -> list[Booking]:
     """The session's bookings with their people, applications and attempts, by name."""
     return list(db.session.scalars(
         select(Booking).where(Booking.session_id == session.id)
-        .options(joinedload(Booking.user), joinedload(Booking.attempt),
-                 joinedload(Booking.application).selectinload(Application.accommodation_requests)
+        .options(joinedload(Booking.user).load_only(User.name),
+                 joinedload(Booking.attempt).defer(Attempt.form).defer(Attempt.result).defer(Attempt.break_points),
+                 joinedload(Booking.application).load_only(Application.legal_name)
+                 .selectinload(Application.accommodation_requests).load_only(AccommodationRequest.status)
                  .selectinload(AccommodationRequest.items))
         .order_by(Booking.id)).unique())
 
@@ -75,18 +79,21 @@ def _state(booking: Booking) -> str:
 def rows(session: ExamSession, at: datetime) -> list[Row]:
     bookings = seats(session)
     attempts = [b.attempt for b in bookings if b.attempt is not None]
-    for attempt in attempts:
-        if attempt.state in sitting.OPEN:
-            sitting.catch_up(attempt, at)
+    ids = [a.id for a in attempts]
     answered = dict(db.session.execute(
         select(AttemptAnswer.attempt_id, func.count(AttemptAnswer.id))
-        .where(AttemptAnswer.attempt_id.in_([a.id for a in attempts]), AttemptAnswer.option.is_not(None))
-        .group_by(AttemptAnswer.attempt_id)).all()) if attempts else {}
+        .where(AttemptAnswer.attempt_id.in_(ids), AttemptAnswer.option.is_not(None))
+        .group_by(AttemptAnswer.attempt_id)).all()) if ids else {}
+    # The form's length without loading the form (a 120-entry list per attempt).
+    totals = dict(db.session.execute(select(Attempt.id, func.json_array_length(Attempt.form))
+                                     .where(Attempt.id.in_(ids))).all()) if ids else {}
     quiet = setting("disconnected_after_seconds")
     out = []
     for booking in sorted(bookings, key=lambda b: (b.user.name.casefold(), b.id)):
-        attempt, state = booking.attempt, _state(booking)
-        live = attempt is not None and attempt.state in sitting.OPEN
+        attempt, state, left = booking.attempt, _state(booking), None
+        if attempt is not None and attempt.state in sitting.OPEN:
+            state, left = sitting.seen_at(attempt, at)   # as the candidate's next request will find it
+        live = state in sitting.OPEN
         contact = attempt.last_contact_at if attempt is not None else None
         since = max(0, math.floor((at - contact).total_seconds())) if contact is not None and live else None
         out.append(Row(
@@ -94,8 +101,8 @@ def rows(session: ExamSession, at: datetime) -> list[Row]:
             accommodations=[str(x) for x in summary_labels(attempt if attempt is not None
                                                            else plan_for(booking.application))],
             state=state, state_label=str(STATES[state]), answered=answered.get(attempt.id, 0) if attempt else 0,
-            total=len(attempt.form) if attempt else 0,
-            remaining_seconds=sitting.remaining_seconds(attempt, at) if live else None,
+            total=totals.get(attempt.id, 0) if attempt else 0,
+            remaining_seconds=left if live else None,
             last_contact_seconds=since, disconnected=since is not None and since >= quiet,
             attempt=attempt.public_id if attempt else None, device_held=bool(attempt and attempt.device_hash),
             checked_in=booking.checkin == "present"))
@@ -107,4 +114,4 @@ def as_json(session: ExamSession, at: datetime) -> dict:
     counts: dict[str, int] = {}
     for row in listed:
         counts[row.state] = counts.get(row.state, 0) + 1
-    return {"session": session.id, "at": at.isoformat(), "counts": counts, "candidates": [asdict(r) for r in listed]}
+    return {"session": session.id, "at": at.isoformat(), "counts": counts, "candidates": [dict(vars(r)) for r in listed]}

@@ -132,3 +132,16 @@ def test_the_console_marks_a_candidate_without_contact_and_its_queries_do_not_gr
                 start(booking, clock())
         db.session.commit()
     assert statements() == few
+
+
+def test_the_console_only_reads_and_shows_an_exam_whose_time_ran_out_as_ended(app, db, clock, room):
+    from lms.exam.models import Attempt
+
+    r = room()
+    public_id = admit(r)
+    clock.advance(minutes=151)   # the candidate's browser never came back
+    seat = r.browser.get(f"/api/v1/proctor/sessions/{r.session}/console").json["candidates"][0]
+    assert seat["state"] == "expired" and seat["remaining_seconds"] is None
+    with app.app_context():   # nothing was written: the sweeper or the candidate's next request closes it
+        assert db.session.query(Attempt.state).filter(Attempt.public_id == public_id).scalar() == "in_progress"
+    assert act(r, "reopen", minutes=10).status_code == 200   # the action sees it as ended too
