@@ -1,8 +1,8 @@
 """The live console: every candidate of a session, their state, progress, time left and last contact.
 
-One query for the seats (with people and attempts, not their forms), one for the answered counts and one for
-the forms' lengths, whatever the size of the session. It only reads: an attempt whose break or time ran out shows as the candidate's next request (or
-the sweeper) will make it.
+One query for the seats (with people and attempts, not their forms) and one for the answered counts and the
+forms' lengths, whatever the size of the session. It only reads: an attempt whose break or time ran out shows
+as the candidate's next request (or the sweeper) will make it.
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class Row:
 
 
 def seats(session: ExamSession) -> list[Booking]:
-    """The session's bookings with their people, applications and attempts, by name."""
+    """The session's bookings with their people, applications and attempts (not the attempts' forms)."""
     return list(db.session.scalars(
         select(Booking).where(Booking.session_id == session.id)
         .options(joinedload(Booking.user).load_only(User.name),
@@ -67,7 +67,8 @@ def seats(session: ExamSession) -> list[Booking]:
         .order_by(Booking.id)).unique())
 
 
-def _state(booking: Booking) -> str:
+def seat_state(booking: Booking) -> str:
+    """The booking's state as the console names it (before catching up with the clock)."""
     if booking.status == "cancelled":
         return "cancelled"
     if booking.attempt is not None:
@@ -80,17 +81,15 @@ def rows(session: ExamSession, at: datetime) -> list[Row]:
     bookings = seats(session)
     attempts = [b.attempt for b in bookings if b.attempt is not None]
     ids = [a.id for a in attempts]
-    answered = dict(db.session.execute(
-        select(AttemptAnswer.attempt_id, func.count(AttemptAnswer.id))
-        .where(AttemptAnswer.attempt_id.in_(ids), AttemptAnswer.option.is_not(None))
-        .group_by(AttemptAnswer.attempt_id)).all()) if ids else {}
-    # The form's length without loading the form (a 120-entry list per attempt).
-    totals = dict(db.session.execute(select(Attempt.id, func.json_array_length(Attempt.form))
-                                     .where(Attempt.id.in_(ids))).all()) if ids else {}
+    # Questions answered and the form's length (without loading the 120-entry form), per attempt.
+    counts = {n: (answered, total) for n, total, answered in db.session.execute(
+        select(Attempt.id, func.json_array_length(Attempt.form), func.count(AttemptAnswer.id))
+        .outerjoin(AttemptAnswer, (AttemptAnswer.attempt_id == Attempt.id) & AttemptAnswer.option.is_not(None))
+        .where(Attempt.id.in_(ids)).group_by(Attempt.id))} if ids else {}
     quiet = setting("disconnected_after_seconds")
     out = []
     for booking in sorted(bookings, key=lambda b: (b.user.name.casefold(), b.id)):
-        attempt, state, left = booking.attempt, _state(booking), None
+        attempt, state, left = booking.attempt, seat_state(booking), None
         if attempt is not None and attempt.state in sitting.OPEN:
             state, left = sitting.seen_at(attempt, at)   # as the candidate's next request will find it
         live = state in sitting.OPEN
@@ -100,8 +99,8 @@ def rows(session: ExamSession, at: datetime) -> list[Row]:
             booking=booking.id, name=booking.user.name, language=booking.language,
             accommodations=[str(x) for x in summary_labels(attempt if attempt is not None
                                                            else plan_for(booking.application))],
-            state=state, state_label=str(STATES[state]), answered=answered.get(attempt.id, 0) if attempt else 0,
-            total=totals.get(attempt.id, 0) if attempt else 0,
+            state=state, state_label=str(STATES[state]), answered=counts[attempt.id][0] if attempt else 0,
+            total=counts[attempt.id][1] if attempt else 0,
             remaining_seconds=left if live else None,
             last_contact_seconds=since, disconnected=since is not None and since >= quiet,
             attempt=attempt.public_id if attempt else None, device_held=bool(attempt and attempt.device_hash),

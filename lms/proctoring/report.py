@@ -36,7 +36,7 @@ class Report:
 def build(session: ExamSession) -> Report:
     seats, counts = [], {}
     for booking in sorted(console.seats(session), key=lambda b: (b.user.name.casefold(), b.id)):
-        state = console._state(booking)
+        state = console.seat_state(booking)
         counts[state] = counts.get(state, 0) + 1
         seats.append((booking, console.STATES[state], checkin.legal_name(booking)))
     actions = list(db.session.scalars(select(ProctorAction).where(ProctorAction.session_id == session.id)
