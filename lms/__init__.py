@@ -39,9 +39,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .exam.blueprint import bp as exam_bp
     from .itembank.blueprint import bp as itembank_bp
     from .proctoring.blueprint import bp as proctoring_bp
+    from .certification.blueprint import bp as certification_bp
 
     for bp in (core_bp, accounts_bp, dashboards_bp, catalog_bp, admin_bp, itembank_bp, candidates_bp, exam_bp,
-               proctoring_bp):
+               proctoring_bp, certification_bp):
         app.register_blueprint(bp)
 
     from .accounts import auth

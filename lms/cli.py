@@ -179,8 +179,9 @@ def create_admin(email: str, name: str, password: str):
 
 
 def register(app) -> None:
+    from .certification.cli import certification
     from .exam.cli import exam
     from .itembank.cli import bank
 
-    for group in (demo, translate, accounts, content, bank, exam):
+    for group in (demo, translate, accounts, content, bank, exam, certification):
         app.cli.add_command(group)

@@ -170,6 +170,9 @@ class FrozenClock:
 
         self.at += timedelta(**delta)
 
+    def set(self, at: datetime) -> None:
+        self.at = at
+
 
 @pytest.fixture
 def clock(app):

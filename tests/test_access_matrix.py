@@ -97,6 +97,16 @@ ACCESS: dict[str, object] = {
     "proctoring.staff_incidents": {Role.ADMIN},
     "proctoring.review_incident": {Role.ADMIN},
     "proctoring.enter_code": {Role.TRAINEE},
+    "certification.registry": PUBLIC,
+    "certification.registry_entry": PUBLIC,
+    "certification.mine": {Role.TRAINEE},
+    "certification.wallet_pdf": {Role.TRAINEE},
+    "certification.staff_certifications": {Role.ADMIN},
+    "certification.staff_certification": {Role.ADMIN},
+    "certification.staff_issue": {Role.ADMIN},
+    "certification.renew": {Role.TRAINEE},
+    "certification.staff_renewals": {Role.ADMIN},
+    "certification.staff_renewal": {Role.ADMIN},
     "candidates.apply": {Role.TRAINEE},
     "candidates.retake": {Role.TRAINEE},
     "candidates.upload": SIGNED_IN,
@@ -138,7 +148,8 @@ def _url(app, rule, user_id: int) -> str:
                "session_id": 1, "code": "ABCD-EFGH-JKMN-PQRS",
                "item_id": "PSS-01-001", "language": "es", "number": 1, "run_id": 1,
                "public_id": "0123456789abcdef", "booking_id": 1, "position": 1, "request_id": 1, "upload_id": 1,
-               "application_id": 1, "incident_id": 1}
+               "application_id": 1, "incident_id": 1, "certification_id": 1,
+               "renewal_id": 1}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: samples[name] for name in rule.arguments})
 

@@ -88,7 +88,7 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
-def _same_name(a: str, b: str) -> bool:
+def same_name(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
@@ -166,7 +166,7 @@ def _missing(application: Application, user, answers: Answers, at: datetime) -> 
         errors["agree"] = _("Tick the box to agree to the Code of Ethics.")
     if not answers.signature.strip():
         errors["signature"] = _("Type your full legal name to sign.")
-    elif not _same_name(answers.signature, application.legal_name):
+    elif not same_name(answers.signature, application.legal_name):
         errors["signature"] = _("Your signature must be your full legal name exactly as you entered it above.")
     return errors
 

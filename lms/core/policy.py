@@ -42,7 +42,14 @@ DEFAULTS: dict[str, object] = {
     "paused_poll_seconds": 5,           # a paused candidate's page asks this often whether the proctor resumed
     "disconnected_after_seconds": 75,   # no contact for this long: the console marks the candidate (2.5 heartbeats)
     "max_extension_minutes": 60,
-    "console_refresh_seconds": 10,      # the console asks for the seats' state this often        # the most a proctor may add in one extension
+    "console_refresh_seconds": 10,      # the console asks for the seats' state this often
+    # Certification
+    "certification_years": 2,           # one period; a renewal starts the next from the old expiry
+    "certification_auto_issue": False,  # True: a released pass with training done certifies at once
+    "certification_number_prefix": "PSS",
+    "renewal_window_days": 90,          # a renewal may be filed this long before expiry
+    "renewal_reminder_days": (90, 30, 7),
+    "reinstatement_years": 4,           # after expiry: reinstatement (refresher + exam + ethics); then the initial path        # the most a proctor may add in one extension
 }
 
 

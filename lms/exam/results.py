@@ -34,6 +34,13 @@ def release_on_finish(attempt: Attempt, at: datetime) -> None:
     """Called as the sitting ends: the result is visible at once unless the policy wants a review first."""
     if setting("results_release") == "immediate":
         attempt.released_at = at
+        _certify(attempt, at)
+
+
+def _certify(attempt: Attempt, at: datetime) -> None:
+    from ..certification.service import issue_on_release   # certification builds on results
+
+    issue_on_release(attempt, at)
 
 
 def is_released(attempt: Attempt) -> bool:
@@ -67,6 +74,7 @@ def _mark_released(attempt: Attempt, actor, at: datetime) -> bool:
     attempt.released_at = at
     audit.record("exam.result_released", attempt, actor=actor, scaled=attempt.result["scaled"],
                  passed=attempt.result["passed"])
+    _certify(attempt, at)
     return True
 
 
