@@ -155,7 +155,8 @@ def test_pages_pass_an_automated_wcag_audit(server, browser, locale):
     context.add_cookies([{"name": "lms_locale", "value": locale, "url": server}])
     page = context.new_page()
     found = {}
-    for path in ("/", "/login", "/register", "/password/forgot", "/no-such-page", "/verify", "/verify/AAAA-BBBB-CCCC-DDDD"):
+    for path in ("/", "/login", "/register", "/password/forgot", "/no-such-page", "/verify", "/verify/AAAA-BBBB-CCCC-DDDD",
+                 "/registry", "/registry?q=no+one"):
         page.goto(server + path)
         found[path] = _violations(page)
     for email, home in DEMO_HOMES:
@@ -170,9 +171,13 @@ def test_pages_pass_an_automated_wcag_audit(server, browser, locale):
                       "/admin/users/1/training", "/staff/bank/", "/staff/bank/?flag=flagged", "/staff/bank/new",
                       "/staff/bank/items/PSS-01-001", "/staff/bank/items/PSS-01-001/variants/fa",
                       "/staff/bank/items/PSS-01-001/versions/1", "/staff/bank/statistics", "/staff/bank/statistics/1",
-                      "/staff/exam/sessions"]
+                      "/staff/exam/sessions", "/staff/exam/sessions/1", "/proctor/sessions/1",
+                      "/proctor/sessions/1/incidents", "/proctor/sessions/1/report", "/staff/incidents",
+                      "/staff/certifications", "/staff/renewals"]
         if home == "/trainee/":
-            paths += ["/courses", "/courses/1", "/trainee/record", "/exam/"]
+            paths += ["/courses", "/courses/1", "/trainee/record", "/exam/", "/certification"]
+        if home == "/proctor/":
+            paths += ["/proctor/sessions/1", "/proctor/sessions/1/incidents", "/proctor/sessions/1/report"]
         if home == "/provider/":
             paths += ["/provider/offerings", "/provider/offerings/1/sessions"]
         for path in paths:
