@@ -1,7 +1,7 @@
 """Engine set-up shared by every database: SQLite gets WAL, foreign keys and real savepoints."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.types import TypeDecorator

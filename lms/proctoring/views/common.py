@@ -10,8 +10,6 @@ from ...exam.models import Booking
 from ...extensions import db
 from .. import assignment
 
-PROCTORS = ("proctor", "admin")
-
 
 def session_and_seat(session_id: int, booking_id: int | None = None):
     session = assignment.session_for(current_user, session_id)
